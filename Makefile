@@ -1,0 +1,38 @@
+# make lab   – open the course (creates .venv and prepares data on first use)
+# make test  – run every test: unit, notebooks in the ci profile, grading, widgets, browser
+# make grade – grade your notebooks (NB=notebooks/02_skipgram.ipynb for one)
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+DATA   := data/cache/.prepared
+
+.PHONY: lab test grade data bench clean-cache
+
+$(STAMP): requirements.txt requirements-dev.txt pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements-dev.txt
+	$(PY) -m pip install -q --no-deps -e .
+	touch $(STAMP)
+
+$(DATA): $(STAMP)
+	$(PY) -m course_lib.prepare
+	touch $(DATA)
+
+data: $(DATA)
+
+lab: $(DATA)
+	$(VENV)/bin/jupyter lab --notebook-dir=notebooks $(LAB_ARGS)
+
+test: $(DATA)
+	$(PY) -m pytest -ra $(PYTEST_ARGS)
+
+grade: $(DATA)
+	$(PY) -m course_lib.exercises.grade $(NB)
+
+bench: $(DATA)
+	$(PY) benchmarks/course_runtime.py --profile ci
+
+clean-cache:
+	rm -rf data/cache
