@@ -1,1 +1,1 @@
-
+"""Contrastive learning: InfoNCE, negatives mining and filtering, training wrappers."""

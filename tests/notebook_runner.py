@@ -1,0 +1,68 @@
+"""Execute course notebooks in a fresh kernel (ci profile), optionally with reference solutions."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+from course_lib import runtime
+from course_lib.exercises.grade import MARKER, _grading_cell, notebook_id
+
+NOTEBOOKS = sorted(runtime.NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb"))
+
+
+def exercise_cells(nb) -> list:
+    return [c for c in nb.cells if c.cell_type == "code" and "exercise" in c.metadata.get("tags", [])]
+
+
+def with_reference_solutions(nb, notebook: str):
+    """Replace every exercise cell's stub with an import of the library's reference solution."""
+    for cell in exercise_cells(nb):
+        ex_id = cell.metadata["exercise"]
+        cell.source = f"from course_lib.exercises.definitions.nb{notebook} import {ex_id}"
+    return nb
+
+
+def run(path: Path, *, solutions: bool = False, twice: bool = False, grade: bool = False,
+        timeout_s: int = 600, env: dict | None = None):
+    """Execute the notebook; return (executed notebook, grade rows or None).
+
+    ``twice`` runs every cell a second time in the same kernel (the no-restart promise)."""
+    nb = nbformat.read(path, as_version=4)
+    nid = notebook_id(path)
+    if solutions:
+        with_reference_solutions(nb, nid)
+    cells = list(nb.cells)
+    if twice:
+        nb.cells = cells + [nbformat.from_dict(nbformat.v4.new_code_cell(c.source)) if c.cell_type == "code" else c
+                            for c in cells]
+    if grade:
+        nb.cells.append(nbformat.v4.new_code_cell(_grading_cell(nid)))
+    old = dict(os.environ)
+    os.environ.update({"COURSE_PROFILE": "ci", **(env or {})})
+    try:
+        NotebookClient(nb, timeout=timeout_s, kernel_name="python3", allow_errors=True,
+                       resources={"metadata": {"path": str(path.parent)}}).execute()
+    finally:
+        os.environ.clear()
+        os.environ.update(old)
+    rows = None
+    if grade:
+        import json
+
+        text = "".join(o.get("text", "") for o in nb.cells[-1].outputs if o.get("output_type") == "stream")
+        rows = json.loads(text.split(MARKER, 1)[1]) if MARKER in text else None
+    return nb, rows
+
+
+def errors(nb) -> list[str]:
+    return [f"{o.get('ename')}: {o.get('evalue')}\n  in cell:\n{c.source[:400]}"
+            for c in nb.cells if c.cell_type == "code"
+            for o in c.get("outputs", []) if o.get("output_type") == "error"]
+
+
+def stream_text(nb) -> str:
+    return "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code"
+                   for o in c.get("outputs", []) if o.get("output_type") == "stream")
