@@ -6,7 +6,7 @@ import html
 import ipywidgets as W
 import numpy as np
 
-from ..similarity import WordVectors, cosine_matrix, one_hot
+from ..similarity import WordVectors, cosine_matrix, cosine_similarity, one_hot
 from ..text import UnknownWordError
 from ..viz.similarity import similarity_bars, similarity_heatmap
 from .base import WidgetApp, figure_widget
@@ -37,7 +37,7 @@ def neighbour_similarities(vectors: WordVectors, word: str, k: int, space: str) 
     if space == "dense":
         return neighbours
     target = one_hot(word, vectors)
-    return [(w, float(target @ one_hot(w, vectors))) for w, _ in neighbours]
+    return [(w, cosine_similarity(target, one_hot(w, vectors))) for w, _ in neighbours]
 
 
 def pairwise_similarities(vectors: WordVectors, words: list[str], space: str) -> np.ndarray:
