@@ -15,7 +15,7 @@ import torch
 from .. import runtime
 from ..text import Vocab
 from .model import sgns_step
-from .pairs import _check_window
+from .pairs import _check_window, window_pairs
 from .sampling import NoiseSampler, keep_probability
 
 
@@ -106,7 +106,7 @@ def train_sgns(sentences, config: SGNSConfig | None = None, *, vocab: Vocab | No
 
     Per epoch: subsample the id stream, cut it into chunks of ~``chunk_tokens`` tokens, make every
     chunk's (center, context) pairs at once, shuffle them, then take ``batch_size`` pairs at a time
-    for one closed-form ``sgns_step``. The loss history averages the per-pair loss over
+    for one closed-form ``sgns_step``. The loss history holds the batch's mean loss every
     ``log_every`` steps.
     """
     from tqdm.auto import tqdm
@@ -118,66 +118,80 @@ def train_sgns(sentences, config: SGNSConfig | None = None, *, vocab: Vocab | No
     if config.batch_size % config.group:
         raise ValueError(f"batch_size ({config.batch_size}) must be a multiple of group ({config.group}).")
     device = torch.device(device or runtime.pick_device())
+    threads = threads or torch.get_num_threads()
+    sentences = list(sentences)
+    vocab = vocab or Vocab.build(sentences, min_count=config.min_count)
+    if len(vocab) < 2:
+        raise ValueError("The vocabulary has fewer than 2 words: use more text or a smaller min_count.")
+    ids_np, sent_np = flatten(sentences, vocab)
+    raw_words = sum(len(s) for s in sentences)
+    gen = torch.Generator(device="cpu").manual_seed(config.seed)
+    keep = torch.as_tensor(keep_probability(vocab.counts, config.sample), dtype=torch.float32)
+    sampler = NoiseSampler(vocab.counts, config.ns_exponent, device="cpu")
+    ids_all, sent_all = torch.as_tensor(ids_np), torch.as_tensor(sent_np)
+    V, d = len(vocab), config.dim
+    W_in = ((torch.rand(V, d, generator=gen, dtype=torch.float32) - 0.5) / d).to(device)
+    W_out = torch.zeros(V, d, dtype=torch.float32, device=device)
+    B, groups = config.batch_size, config.batch_size // config.group
+    total = max(1, len(ids_np) * config.epochs)
+    bounds = list(range(0, len(ids_np), chunk_tokens)) + [len(ids_np)]
+    # On a CPU, `threads` Python threads each run whole steps with one torch thread (Hogwild, as
+    # word2vec and gensim do): far better than splitting every small op over threads, which on a
+    # busy machine spends most of its time waiting at barriers.
+    pool = None
+    if device.type == "cpu" and threads > 1:
+        from concurrent.futures import ThreadPoolExecutor
+
+        pool = ThreadPoolExecutor(threads, initializer=torch.set_num_threads, initargs=(1,))
     old_threads = torch.get_num_threads()
-    if threads:
-        torch.set_num_threads(threads)
+    torch.set_num_threads(1 if pool else threads)
+    history, done, step = [], 0, 0
+
+    def run_step(args):
+        batch, lr, log = args
+        c, x, n = batch
+        with runtime.autocast(device):
+            loss = sgns_step(W_in, W_out, c, x, n, lr, with_loss=log)
+        return None if loss is None else float(loss.mean())
+
+    bar = tqdm(total=raw_words * config.epochs, unit="word", unit_scale=True, disable=not progress,
+               desc="SGNS", mininterval=0.5)
+    t0 = time.perf_counter()
     try:
-        sentences = list(sentences)
-        vocab = vocab or Vocab.build(sentences, min_count=config.min_count)
-        if len(vocab) < 2:
-            raise ValueError("The vocabulary has fewer than 2 words: use more text or a smaller min_count.")
-        ids_np, sent_np = flatten(sentences, vocab)
-        raw_words = sum(len(s) for s in sentences)
-        gen = torch.Generator(device="cpu").manual_seed(config.seed)
-        keep = torch.as_tensor(keep_probability(vocab.counts, config.sample), dtype=torch.float32)
-        sampler = NoiseSampler(vocab.counts, config.ns_exponent, device=device)
-        ids_all = torch.as_tensor(ids_np)
-        sent_all = torch.as_tensor(sent_np)
-        V, d = len(vocab), config.dim
-        W_in = ((torch.rand(V, d, generator=gen, dtype=torch.float32) - 0.5) / d).to(device)
-        W_out = torch.zeros(V, d, dtype=torch.float32, device=device)
-        B, groups = config.batch_size, config.batch_size // config.group
-        total = max(1, len(ids_np) * config.epochs)
-        history, done, acc, acc_n, step = [], 0, 0.0, 0, 0
-        bounds = list(range(0, len(ids_np), chunk_tokens)) + [len(ids_np)]
-        bar = tqdm(total=raw_words * config.epochs, unit="word", unit_scale=True, disable=not progress,
-                   desc="SGNS", mininterval=0.5)
-        t0 = time.perf_counter()
         for epoch in range(config.epochs):
             for lo, hi in zip(bounds[:-1], bounds[1:]):
                 ids, sent = ids_all[lo:hi], sent_all[lo:hi]
                 kept = torch.rand(len(ids), generator=gen) < keep[ids]
-                ids, sent = ids[kept].to(device), sent[kept].to(device)
-                centers, contexts = window_pairs_chunk(ids, sent, config.window, gen)
-                order = torch.randperm(len(centers), generator=gen).to(device)
-                centers, contexts = centers[order], contexts[order]
-                n_pairs = len(centers)
-                for start in range(0, n_pairs - B + 1 if n_pairs >= B else 0, B):
+                centers, contexts = window_pairs(ids[kept], sent[kept], config.window, generator=gen)
+                order = torch.randperm(len(centers), generator=gen)
+                n_batches = len(centers) // B
+                if n_batches == 0:
+                    done += hi - lo
+                    continue
+                centers = centers[order[: n_batches * B]].view(n_batches, B).to(device)
+                contexts = contexts[order[: n_batches * B]].view(n_batches, B).to(device)
+                negatives = sampler.sample((n_batches, groups, config.negative), generator=gen).to(device)
+                work = []
+                for b in range(n_batches):
                     lr = max(config.min_alpha, config.alpha - (config.alpha - config.min_alpha) *
-                             (done + (hi - lo) * start / n_pairs) / total)
-                    negatives = sampler.sample((groups, config.negative), generator=gen)
-                    with runtime.autocast(device):
-                        loss = sgns_step(W_in, W_out, centers[start:start + B], contexts[start:start + B],
-                                         negatives, lr)
+                             (done + (hi - lo) * b / n_batches) / total)
                     step += 1
-                    acc = acc + loss.mean(); acc_n += 1
-                    if step % log_every == 0 or step == 1:
-                        history.append({"step": step, "words": int(done + (hi - lo) * start / max(n_pairs, 1)),
-                                        "epoch": epoch, "loss": float(acc) / acc_n, "lr": lr})
-                        acc, acc_n = 0.0, 0
+                    work.append(((centers[b], contexts[b], negatives[b]), lr, step % log_every == 0 or step == 1))
+                results = pool.map(run_step, work) if pool else map(run_step, work)
+                for (_, lr, log), loss, b in zip(work, results, range(n_batches)):
+                    if log:
+                        history.append({"step": step - n_batches + b + 1, "epoch": epoch, "loss": loss, "lr": lr,
+                                        "words": int(raw_words * (done + (hi - lo) * b / n_batches) / len(ids_np))})
                 done += hi - lo
                 bar.update(int(raw_words * (hi - lo) / max(len(ids_np), 1)))
         if device.type == "cuda":
             torch.cuda.synchronize()
         seconds = time.perf_counter() - t0
-        bar.close()
     finally:
+        bar.close()
         torch.set_num_threads(old_threads)
+        if pool:
+            pool.shutdown()
     return TrainResult(vocab, W_in.float().cpu().numpy(), W_out.float().cpu().numpy(), history, seconds,
                        raw_words * config.epochs, config)
 
-
-def window_pairs_chunk(ids, sent, window, gen):
-    from .pairs import window_pairs
-
-    return window_pairs(ids, sent, window, generator=gen)
