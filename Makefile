@@ -22,8 +22,11 @@ $(DATA): $(STAMP)
 
 data: $(DATA)
 
+# JupyterLab refuses to run as root unless told to (containers, CI machines).
+LAB_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
+
 lab: $(DATA)
-	$(VENV)/bin/jupyter lab --notebook-dir=notebooks $(LAB_ARGS)
+	$(VENV)/bin/jupyter lab --notebook-dir=notebooks $(LAB_ROOT) $(LAB_ARGS)
 
 test: $(DATA)
 	$(PY) -m pytest -ra $(PYTEST_ARGS)

@@ -29,7 +29,19 @@ def run(path: Path, *, solutions: bool = False, twice: bool = False, grade: bool
         timeout_s: int = 600, env: dict | None = None):
     """Execute the notebook; return (executed notebook, grade rows or None).
 
-    ``twice`` runs every cell a second time in the same kernel (the no-restart promise)."""
+    ``twice`` runs every cell a second time in the same kernel (the no-restart promise).
+    Executions are memoised for the test session: the generic notebook tests and a notebook's
+    own tests share one run instead of paying for it twice."""
+    key = (Path(path).resolve(), solutions, twice, grade, tuple(sorted((env or {}).items())))
+    if key not in _RUNS:
+        _RUNS[key] = _execute(path, solutions=solutions, twice=twice, grade=grade, timeout_s=timeout_s, env=env)
+    return _RUNS[key]
+
+
+_RUNS: dict = {}
+
+
+def _execute(path: Path, *, solutions: bool, twice: bool, grade: bool, timeout_s: int, env: dict | None):
     nb = nbformat.read(path, as_version=4)
     nid = notebook_id(path)
     if solutions:
