@@ -1,0 +1,228 @@
+"""Every notebook in JupyterLab, in headless Chromium: run all cells, no error output, the main
+widgets render, and moving one control of each changes what its plot or table shows *on the page*.
+
+One fresh JupyterLab server (ci profile, a temporary copy of notebooks/) serves the whole module.
+Screenshots land in test-artifacts/browser/. Without Chromium the tests skip with how to install it
+(`apt-get install -y chromium`); `.ci/run` installs it, so CI always runs them.
+
+Widget specs: notebook number → the main widget apps, each as (css class of the app's root box,
+how to move one of its controls, what must change: "plot" = the plot's data layers / heatmap image,
+"output" = the .course-output HTML, "title" = the plot titles). Classes come from
+course_lib/widgets/*.py (``css_class``).
+"""
+from __future__ import annotations
+
+import importlib.util
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+import browser_lab as bl
+from browser_lab import click_button, dropdown, slider, toggle, type_text  # noqa: F401 (used in SPECS)
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS_DIR = ROOT / "notebooks"
+NOTEBOOKS = sorted(p.name for p in NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb"))
+ARTIFACTS = ROOT / "test-artifacts" / "browser"
+
+
+@dataclass
+class App:
+    css: str                      # the app's css_class, e.g. "course-neighbour-bars"
+    move: object                  # a browser_lab action: slider(...), toggle(...), type_text(...), ...
+    watch: str = "plot"           # "plot" | "output" | "title" | "any"
+    index: int = 0                # which instance, when a notebook shows the app more than once
+    timeout_s: float = 60
+    notes: str = field(default="")
+
+    def __str__(self):
+        return f"{self.css}[{self.index}] {getattr(self.move, '__name__', self.move)} → {self.watch}"
+
+
+# notebook number → main widget apps. A notebook missing here is only checked for errors.
+SPECS: dict[str, list[App]] = {
+    "00": [],  # no widget: environment panel, warm-up exercise, progress table
+    "01": [
+        App("course-neighbour-bars", toggle("one-hot"), "plot"),           # dense → one-hot: all bars drop to 0
+        App("course-similarity-heatmap", toggle("one-hot"), "plot"),       # heatmap image becomes the identity
+    ],
+}
+
+
+def spec_for(notebook: str) -> list[App] | None:
+    return SPECS.get(notebook[:2])
+
+
+# -- fixtures -------------------------------------------------------------------------------------
+
+def _skip_reason() -> str | None:
+    if importlib.util.find_spec("playwright") is None:
+        return "the Python package playwright is missing (`pip install playwright`; no `playwright install`)"
+    if bl.chromium_path() is None:
+        return bl.INSTALL_HINT
+    return None
+
+
+@pytest.fixture(scope="module")
+def lab():
+    reason = _skip_reason()
+    if reason:
+        pytest.skip(reason)
+    with bl.LabServer(NOTEBOOKS_DIR) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def page(lab):
+    with bl.Browser() as p:
+        p.set_default_timeout(60_000)
+        yield p
+
+
+def _screenshot(page, name: str, locator=None) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    try:
+        (locator or page).screenshot(path=str(ARTIFACTS / f"{name}.png"), timeout=20_000)
+    except Exception:  # noqa: BLE001 - an artefact, never the reason a test fails
+        pass
+
+
+_APPS_ON_PAGE_JS = """() => Array.from(new Set(Array.from(document.querySelectorAll(
+    '.jp-NotebookPanel:not(.lm-mod-hidden) .widget-box[class*="course-"]')).flatMap(
+    e => Array.from(e.classList).filter(c => c.startsWith('course-')))))"""
+
+
+def _wait_rendered(app, spec: App, timeout_s: float = 60) -> None:
+    """The app is visible and its watched part (plot / title / output) shows something."""
+    import time
+
+    app.wait_for(state="visible", timeout=timeout_s * 1000)
+    app.scroll_into_view_if_needed()
+    deadline = time.monotonic() + timeout_s
+    while not bl.shows_something(bl.signature(app), spec.watch):
+        if time.monotonic() > deadline:
+            raise AssertionError(f".{spec.css} rendered no {spec.watch} within {timeout_s:.0f} s: {bl.signature(app)}")
+        app.page.wait_for_timeout(250)
+    app.page.wait_for_timeout(300)  # a plot may still be drawing its last layer
+
+
+# -- the tests ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS)
+def test_notebook_in_lab(lab, page, notebook):
+    stem = Path(notebook).stem
+    specs = spec_for(notebook)
+    try:
+        bl.open_notebook(page, lab, notebook)
+        bl.run_all(page, timeout_s=400)
+        shown = bl.page_errors(page)
+        bl.save(page)
+        saved = bl.saved_errors(lab.read_notebook(notebook))
+        assert not shown and not saved, "error output in the notebook:\n" + "\n\n".join(shown + saved)
+
+        on_page = page.evaluate(_APPS_ON_PAGE_JS)
+        for spec in specs or []:
+            app = page.locator(f".jp-NotebookPanel:not(.lm-mod-hidden) .{spec.css}").nth(spec.index)
+            assert spec.css in on_page, f"widget app .{spec.css} not rendered (apps on the page: {on_page})"
+            _wait_rendered(app, spec)
+            before = bl.signature(app)
+            assert not before["messages"], f"{spec.css} shows a message before any change: {before['messages']}"
+            assert bl.shows_something(before, spec.watch), f"{spec.css} shows no {spec.watch}: {before}"
+            # the reading is stable without a change (so a difference below means the widget reacted)
+            page.wait_for_timeout(500)
+            assert bl.view(bl.signature(app), spec.watch) == bl.view(before, spec.watch), \
+                f"{spec.css}: the page reading changes by itself; the spec cannot tell a reaction"
+            spec.move(page, app)
+            after = bl.wait_for_change(app, before, spec.watch, timeout_s=spec.timeout_s)
+            assert not after["messages"], f"{spec} → the widget shows a message: {after['messages']}"
+            _screenshot(page, f"{stem}--{spec.css}", app)
+        uncovered = sorted(set(on_page) - {s.css for s in specs or []})
+        if uncovered:
+            print(f"{notebook}: widget apps on the page without a browser spec: {uncovered}")
+        _screenshot(page, stem)
+    except BaseException:
+        _screenshot(page, f"{stem}--FAILED")
+        print(lab.log_tail(2000))
+        raise
+    finally:
+        try:
+            lab.shutdown_kernels()  # free the kernel's memory before the next notebook
+        except OSError:
+            pass
+    if specs is None:
+        warnings.warn(f"{notebook}: ran without error in the browser; no widget spec yet, so no widget was driven")
+
+
+# -- the detectors themselves: an error cell is caught, a widget that does not react fails ----------
+
+SELFTEST_CELLS = [
+    '''import ipywidgets as W
+import plotly.graph_objects as go
+from course_lib.widgets.base import WidgetApp, figure_widget
+
+
+class Live(WidgetApp):
+    css_class = "course-selftest-live"
+
+    def __init__(self):
+        controls = {"n": W.IntSlider(value=3, min=1, max=10, description="n"),
+                    "kind": W.ToggleButtons(options=["up", "flat"], description="kind"),
+                    "label": W.Text(value="hello", description="label")}
+        super().__init__(controls, figure_widget(go.Figure(go.Scatter(y=[0, 1, 2]), layout={"title": "t"})))
+
+    def update(self, n, kind, label):
+        if label == "bad":
+            raise ValueError("bad label")
+        with self.figure.batch_update():
+            self.figure.data[0].y = list(range(n)) if kind == "up" else [1] * n
+        self.output.value = f"<div>n={n} kind={kind} label={label}</div>"
+
+
+class Dead(Live):
+    css_class = "course-selftest-dead"
+
+    def update(self, n, kind, label):
+        pass''',
+    "Live()",
+    "Dead()",
+    "raise RuntimeError('selftest: this error must be detected')",
+]
+
+
+def test_detectors_read_the_page(lab, page):
+    """The checks above really read the page: they see an error output and a widget that stays put."""
+    import nbformat
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in SELFTEST_CELLS])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, lab.root / "zz_selftest.ipynb")
+    try:
+        bl.open_notebook(page, lab, "zz_selftest.ipynb")
+        bl.run_all(page, timeout_s=120)
+        errors = bl.page_errors(page)
+        assert len(errors) == 1 and "selftest: this error must be detected" in errors[0], errors
+
+        live = page.locator(".course-selftest-live").first
+        dead = page.locator(".course-selftest-dead").first
+        for app in (live, dead):
+            _wait_rendered(app, App("x", None, "plot"))
+        assert bl.shows_something(bl.signature(live), "output") and not bl.shows_something(bl.signature(dead), "output")
+        for move, watch in ((slider("n", 2), "plot"), (toggle("flat"), "plot"), (type_text("world"), "output")):
+            before = bl.signature(live)
+            move(page, live)
+            after = bl.wait_for_change(live, before, watch, timeout_s=30)
+            assert bl.view(after, watch) != bl.view(before, watch)
+            dead_before = bl.signature(dead)
+            move(page, dead)
+            with pytest.raises(AssertionError, match="did not change"):
+                bl.wait_for_change(dead, dead_before, watch, timeout_s=3)
+        type_text("bad")(page, live)
+        page.wait_for_function("(el) => el.textContent.includes('bad label')",
+                               arg=live.locator(".course-message").element_handle(), timeout=30_000)
+        assert bl.signature(live)["messages"], "a widget's error message is not read from the page"
+    finally:
+        lab.shutdown_kernels()
