@@ -1,0 +1,231 @@
+"""The course's own trained models, shared by notebooks 04, 05 and 06.
+
+* ``load_or_train_cross_encoder(profile)`` — ``cross-encoder-{profile}``: MiniLM + a one-logit head,
+  trained with binary cross-entropy on (description, article) pairs of the train split, labelled 1,
+  and BM25-mined / random negatives, labelled 0.
+* ``load_or_train_bi_encoder(profile)`` — ``finetuned-minilm-{profile}``: MiniLM fine-tuned with
+  MultipleNegativesRankingLoss (InfoNCE, scale 20 = τ 0.05) on (description, article, hard negative)
+  triplets of the train split; the hard negative is BM25-mined and filtered (same description as
+  the positive removed; the cross-encoder's likely answers removed).
+
+Both load the saved model when it exists (``course_lib.models``), otherwise train notebook 04's
+recipe at the profile's size and save it, so ``ci`` and ``laptop`` models never overwrite each other.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from .. import runtime
+
+BI_ENCODER = "finetuned-minilm"
+CROSS_ENCODER = "cross-encoder"
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """Sizes of notebook 04's training runs for one profile."""
+    steps: int                 # optimiser steps of each bi-encoder run (one pass over steps × batch_size rows)
+    batch_size: int
+    max_seq_length: int        # tokens per article, in training and in evaluation
+    learning_rate: float = 5e-5
+    scale: float = 20.0        # MNR's scale = 1 / τ
+    n_candidates: int = 10     # BM25 candidates examined per query when mining
+    ce_checked: int = 3        # of those, how many the cross-encoder checks (cost: one pair each)
+    ce_threshold: float = 0.5
+    ce_queries: int = 334      # cross-encoder training: queries × (1 positive + 2 negatives)
+    ce_steps: int = 63
+    ce_batch_size: int = 16
+    ce_max_length: int = 96
+    eval_queries: int | None = 300
+    eval_distractors: int | None = 1500
+    seed: int = 0
+
+
+RECIPES = {
+    "ci": Recipe(steps=2, batch_size=8, max_seq_length=32, n_candidates=5, ce_checked=2, ce_queries=16,
+                 ce_steps=2, ce_batch_size=8, ce_max_length=48, eval_queries=40, eval_distractors=200),
+    "laptop": Recipe(steps=25, batch_size=32, max_seq_length=64),
+    "gpu": Recipe(steps=400, batch_size=64, max_seq_length=128, learning_rate=3e-5, n_candidates=30,
+                  ce_checked=5, ce_queries=6000, ce_steps=1125, ce_batch_size=32, ce_max_length=160,
+                  eval_queries=None, eval_distractors=None),
+}
+
+
+def recipe_for(profile: str | None = None) -> Recipe:
+    return RECIPES[runtime.check_profile(profile or runtime.get_profile())]
+
+
+def config_key(recipe: Recipe, *extra) -> str:
+    from ..data import cache
+
+    return cache.fingerprint(sorted(asdict(recipe).items()), *extra)[:12]
+
+
+# ---- the train split ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class TrainSplit:
+    """Train-split articles: the collection negatives are mined from (never the test articles)."""
+    doc_ids: np.ndarray
+    descriptions: tuple[str, ...]
+    texts: tuple[str, ...]
+    groups: tuple[str, ...]
+
+
+@lru_cache(maxsize=None)
+def train_split() -> TrainSplit:
+    from ..data.wiki import load_articles, split_of
+    from .negatives import answer_groups
+
+    df = load_articles()
+    keep = df["description"].map(lambda d: bool(d) and split_of(d) == "train")
+    df = df[keep]
+    descriptions, texts = tuple(df["description"]), tuple(df["text"])
+    return TrainSplit(df["doc_id"].to_numpy(), descriptions, texts, tuple(answer_groups(descriptions, texts)))
+
+
+@lru_cache(maxsize=None)
+def train_bm25():
+    from ..retrieval.bm25 import BM25Index
+
+    return BM25Index(list(train_split().texts))
+
+
+def sample_rows(n: int, seed: int, offset: int = 0) -> np.ndarray:
+    """A seeded sample of ``n`` train-split positions (an ``offset`` gives a disjoint later sample)."""
+    order = np.random.default_rng(seed).permutation(len(train_split().texts))
+    if offset + n > len(order):
+        raise ValueError(f"Only {len(order)} training articles; asked for {offset + n}.")
+    return order[offset:offset + n]
+
+
+def bm25_candidates(rows: np.ndarray, n_candidates: int) -> list[list[int]]:
+    """For each row's description, the top BM25 train articles that do not share its answer."""
+    split, index = train_split(), train_bm25()
+    docs, _ = index.search([split.descriptions[r] for r in rows], k=n_candidates + 8)
+    out = []
+    for r, found in zip(rows, docs):
+        out.append([int(d) for d in found if split.groups[int(d)] != split.groups[r]][:n_candidates])
+    return out
+
+
+def mine_triplets(rows: np.ndarray, recipe: Recipe, cross_encoder=None, rng=None) -> tuple[list[int], dict]:
+    """One hard negative per row: the best BM25 candidate that survives the filters.
+
+    Filters: same answer as the positive (done in ``bm25_candidates``), then the cross-encoder
+    (when given) on the first ``recipe.ce_checked`` candidates. A row whose candidates are all
+    removed falls back to a random article with another answer. Returns (negative per row, counts)."""
+    from .cross_encoder import cross_scores
+
+    split = train_split()
+    rng = rng or np.random.default_rng(recipe.seed)
+    negatives, removed_ce, fallback = [], 0, 0
+    for r, cands in zip(rows, bm25_candidates(rows, recipe.n_candidates)):
+        chosen = None
+        checked = cands[:recipe.ce_checked] if cross_encoder is not None else cands[:1]
+        probs = (cross_scores(cross_encoder, split.descriptions[r], [split.texts[c] for c in checked])
+                 if cross_encoder is not None and checked else np.zeros(len(checked)))
+        for c, p in zip(checked, probs):
+            if p > recipe.ce_threshold:
+                removed_ce += 1
+                continue
+            chosen = c
+            break
+        while chosen is None:
+            c = int(rng.integers(len(split.texts)))
+            if split.groups[c] != split.groups[r]:
+                chosen, fallback = c, fallback + 1
+        negatives.append(chosen)
+    return negatives, {"rows": len(rows), "removed_by_cross_encoder": removed_ce, "random_fallback": fallback}
+
+
+# ---- cross-encoder ---------------------------------------------------------------------------------
+
+def train_course_cross_encoder(recipe: Recipe):
+    """The cross-encoder recipe: each query's positive (1), best BM25 other-answer article (0), a random one (0)."""
+    from .cross_encoder import cross_encoder_rows, train_cross_encoder
+
+    split = train_split()
+    rng = np.random.default_rng(recipe.seed + 1)
+    rows = sample_rows(recipe.ce_queries, recipe.seed + 1)
+    negatives = []
+    for r, cands in zip(rows, bm25_candidates(rows, 1)):
+        rand = int(rng.integers(len(split.texts)))
+        while split.groups[rand] == split.groups[r]:
+            rand = int(rng.integers(len(split.texts)))
+        negatives.append([split.texts[c] for c in cands[:1]] + [split.texts[rand]])
+    data = cross_encoder_rows([split.descriptions[r] for r in rows], [split.texts[r] for r in rows], negatives)
+    return train_cross_encoder(data.shuffle(seed=recipe.seed), steps=recipe.ce_steps, batch_size=recipe.ce_batch_size,
+                               seed=recipe.seed, max_length=recipe.ce_max_length)
+
+
+def load_or_train_cross_encoder(profile: str | None = None, device=None):
+    """The saved ``cross-encoder-{profile}``, or train it (notebook 04's recipe) and save it."""
+    from ..models import save_model, saved_model_path
+    from .cross_encoder import load_cross_encoder
+
+    profile = runtime.check_profile(profile or runtime.get_profile())
+    name = f"{CROSS_ENCODER}-{profile}"
+    path = saved_model_path(name)
+    if path is None:
+        model = train_course_cross_encoder(RECIPES[profile])
+        path = save_model(name, model)
+    return load_cross_encoder(path, device=device)
+
+
+# ---- bi-encoder ------------------------------------------------------------------------------------
+
+def training_rows(recipe: Recipe) -> np.ndarray:
+    """The train rows every bi-encoder run of the loss comparison sees (same data budget)."""
+    return sample_rows(recipe.steps * recipe.batch_size, recipe.seed)
+
+
+def triplet_dataset(recipe: Recipe, cross_encoder=None):
+    """(anchor, positive, negative) rows with filtered BM25 hard negatives, and the mining counts."""
+    from datasets import Dataset
+
+    split = train_split()
+    rows = training_rows(recipe)
+    negatives, counts = mine_triplets(rows, recipe, cross_encoder)
+    data = Dataset.from_dict({"anchor": [split.descriptions[r] for r in rows],
+                              "positive": [split.texts[r] for r in rows],
+                              "negative": [split.texts[n] for n in negatives]})
+    return data, counts
+
+
+def train_mnr(triplets, recipe: Recipe, *, hard_negatives: bool = True, callbacks=None, model=None):
+    """MiniLM + MultipleNegativesRankingLoss on the triplets (or on their pairs only)."""
+    from sentence_transformers.sentence_transformer.losses import MultipleNegativesRankingLoss
+
+    from ..models import load_minilm
+    from .training import fine_tune
+
+    model = model or load_minilm()
+    model.max_seq_length = recipe.max_seq_length
+    data = triplets if hard_negatives else triplets.select_columns(["anchor", "positive"])
+    return fine_tune(model, data, MultipleNegativesRankingLoss(model, scale=recipe.scale), steps=recipe.steps,
+                     batch_size=recipe.batch_size, learning_rate=recipe.learning_rate, seed=recipe.seed,
+                     callbacks=callbacks)
+
+
+def load_or_train_bi_encoder(profile: str | None = None, device=None):
+    """The saved ``finetuned-minilm-{profile}``, or train it (MNR + filtered hard negatives) and save it."""
+    from ..models import load_saved_sentence_model, save_model
+
+    profile = runtime.check_profile(profile or runtime.get_profile())
+    name = f"{BI_ENCODER}-{profile}"
+    model = load_saved_sentence_model(name, device=device)
+    if model is not None:
+        return model
+    recipe = RECIPES[profile]
+    triplets, _ = triplet_dataset(recipe, load_or_train_cross_encoder(profile))
+    model = train_mnr(triplets, recipe, hard_negatives=True)
+    save_model(name, model)
+    return load_saved_sentence_model(name, device=device)
+
+
+__all__ = ["Recipe", "RECIPES", "recipe_for", "load_or_train_bi_encoder", "load_or_train_cross_encoder",
+           "triplet_dataset", "train_mnr", "train_split"]
