@@ -49,6 +49,15 @@ SPECS: dict[str, list[App]] = {
     "01": [
         App("course-neighbour-bars", toggle("one-hot"), "plot"),           # dense → one-hot: all bars drop to 0
         App("course-similarity-heatmap", toggle("one-hot"), "plot"),       # heatmap image becomes the identity
+        App("course-similarity-heatmap", type_text("king, queen, water, wine"), "output"),  # new words → new summary
+    ],
+    "02": [
+        App("course-window-pairs", slider("window", 1), "plot"),            # wider window → more context cells
+        App("course-noise-exponent", slider("exponent", 3, "ArrowLeft"), "plot"),  # α 0.75 → 0.60: bars move
+        App("course-training-steps", slider("step", 5), "plot"),            # step 0 → 5: σ(score) markers move
+        App("course-loss-curve", toggle("step"), "plot"),                   # x axis words → steps
+        App("course-vector-map", slider("words", 3), "plot"),               # 30 more words on the map
+        App("course-w2v-neighbours", slider("neighbours", 3), "plot"),      # 3 more neighbours per model
     ],
 }
 
@@ -91,6 +100,19 @@ def _screenshot(page, name: str, locator=None) -> None:
         pass
 
 
+def _record_timing(notebook: str, seconds: float) -> None:
+    import json
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / "run_all_seconds.json"
+    try:
+        data = json.loads(path.read_text())
+    except (OSError, ValueError):
+        data = {}
+    data[notebook] = round(seconds, 1)
+    path.write_text(json.dumps(data, indent=1, sort_keys=True))
+
+
 _APPS_ON_PAGE_JS = """() => Array.from(new Set(Array.from(document.querySelectorAll(
     '.jp-NotebookPanel:not(.lm-mod-hidden) .widget-box[class*="course-"]')).flatMap(
     e => Array.from(e.classList).filter(c => c.startsWith('course-')))))"""
@@ -118,7 +140,9 @@ def test_notebook_in_lab(lab, page, notebook):
     specs = spec_for(notebook)
     try:
         bl.open_notebook(page, lab, notebook)
-        bl.run_all(page, timeout_s=400)
+        seconds = bl.run_all(page, timeout_s=400)
+        print(f"{notebook}: run all {seconds:.1f} s")
+        _record_timing(notebook, seconds)
         shown = bl.page_errors(page)
         bl.save(page)
         saved = bl.saved_errors(lab.read_notebook(notebook))
