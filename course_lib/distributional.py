@@ -172,3 +172,25 @@ def word_pair_spearman(vectors: WordVectors, pairs: Iterable[tuple[str, str, flo
             model.append(vectors.similarity(a, b))
     rho = float(spearmanr(human, model).statistic) if len(human) >= 3 else float("nan")
     return rho, len(human), len(pairs)
+
+
+def sparse_neighbours(matrix, vocab: Vocab, word: str, k: int = 10) -> list[tuple[str, float]]:
+    """Nearest words by cosine between the rows of a sparse ``V × V`` matrix (counts or PPMI),
+    without ever making it dense. Same ordering rules as ``similarity.top_k_neighbours``."""
+    from sklearn.preprocessing import normalize
+
+    from .similarity import check_k
+
+    unit = normalize(sp.csr_matrix(matrix, dtype=np.float64), norm="l2", axis=1)
+    i = vocab.id(word)
+    k = check_k(k, len(vocab) - 1)
+    sims = np.clip(np.asarray((unit @ unit[i].T).todense()).ravel(), -1.0, 1.0)
+    order = [j for j in np.argsort(-sims, kind="stable") if j != i][:k]
+    return [(vocab.words[j], float(sims[j])) for j in order]
+
+
+def reconstruct_row(svd: SVDResult, i: int, dims: int) -> np.ndarray:
+    """Row ``i`` of the rank-``dims`` approximation ``U_d Σ_d V_dᵀ``: what the projection keeps of it."""
+    if not 1 <= dims <= svd.s.size:
+        raise ValueError(f"dims must be between 1 and {svd.s.size}, got {dims}.")
+    return (svd.u[i, :dims] * svd.s[:dims]) @ svd.vt[:dims]

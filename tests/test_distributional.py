@@ -204,3 +204,25 @@ def test_word_pair_spearman_matches_gensim(model, tmp_path):
     _, spearman, oov = kv.evaluate_word_pairs(str(path))
     assert total == 353 and used == round(353 * (1 - oov / 100))
     assert rho == pytest.approx(spearman.statistic, abs=1e-4)
+
+
+def test_sparse_neighbours_equal_dense_top_k_on_ppmi_rows(model):
+    from course_lib.similarity import top_k_neighbours
+
+    small = model.ppmi[:300, :300]
+    vocab = Vocab(model.vocab.words[:300], model.vocab.counts[:300])
+    got = D.sparse_neighbours(small, vocab, "father", 8)
+    want = top_k_neighbours("father", vocab.words, small.toarray(), 8)
+    assert [w for w, _ in got] == [w for w, _ in want]
+    np.testing.assert_allclose([s for _, s in got], [s for _, s in want], atol=1e-12)
+    with pytest.raises(ValueError, match="k must be"):
+        D.sparse_neighbours(small, vocab, "father", 300)
+
+
+def test_reconstruct_row_is_a_row_of_the_low_rank_approximation():
+    rng = np.random.default_rng(5)
+    M = rng.normal(size=(12, 10))
+    svd = D.truncated_svd(M, 10)
+    np.testing.assert_allclose(D.reconstruct_row(svd, 4, 10), M[4], atol=1e-8)   # full rank: exact
+    u, s, vt = _sign_fixed_numpy_svd(M, 3)
+    np.testing.assert_allclose(D.reconstruct_row(svd, 4, 3), (u * s @ vt)[4], atol=1e-8)
