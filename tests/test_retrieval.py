@@ -7,7 +7,7 @@ from course_lib.retrieval.answer import Passage, answer, build_prompt, cited_num
 from course_lib.retrieval.chunking import (chunk_collection, chunk_text, chunk_tokens, n_chunks, sentence_spans,
                                            split_sentences)
 from course_lib.retrieval.hybrid import reciprocal_rank_fusion
-from retrieval_fakes import ARTICLES, tiny_pipeline
+from test_retrieval_fakes import ARTICLES, tiny_pipeline
 
 
 # ---- chunking ---------------------------------------------------------------------------------------
