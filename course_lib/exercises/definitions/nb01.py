@@ -109,7 +109,8 @@ def _top_k_cases():
     return [
         Case(args=("cat", _TOY_WORDS, _TOY_VECTORS, 1), label="nearest word to 'cat' is 'kitten' (same direction)",
              expected=[("kitten", 1.0)],
-             hint="Cosine ignores length: 'kitten' points exactly the same way as 'cat'."),
+             hint="Leave 'cat' itself out (its cosine with itself is always 1). Cosine ignores length: "
+                  "'kitten' points exactly the same way as 'cat'."),
         Case(args=("cat", _TOY_WORDS, _TOY_VECTORS, 2), label="the word itself is left out",
              expected=[("kitten", 1.0), ("dog", _toy_cosine("cat", "dog"))],
              hint="Skip the query word: its similarity with itself is always 1."),
