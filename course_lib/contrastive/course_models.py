@@ -47,7 +47,8 @@ class Recipe:
 RECIPES = {
     "ci": Recipe(steps=2, batch_size=8, max_seq_length=32, n_candidates=5, ce_checked=2, ce_queries=16,
                  ce_steps=2, ce_batch_size=8, ce_max_length=48, eval_queries=40, eval_distractors=200),
-    "laptop": Recipe(steps=25, batch_size=32, max_seq_length=64),
+    "laptop": Recipe(steps=20, batch_size=32, max_seq_length=48, learning_rate=6e-5, ce_queries=214, ce_steps=40,
+                     ce_max_length=64),
     "gpu": Recipe(steps=400, batch_size=64, max_seq_length=128, learning_rate=3e-5, n_candidates=30,
                   ce_checked=5, ce_queries=6000, ce_steps=1125, ce_batch_size=32, ce_max_length=160,
                   eval_queries=None, eval_distractors=None),
@@ -142,6 +143,51 @@ def mine_triplets(rows: np.ndarray, recipe: Recipe, cross_encoder=None, rng=None
     return negatives, {"rows": len(rows), "removed_by_cross_encoder": removed_ce, "random_fallback": fallback}
 
 
+def sample_descriptions(n: int, seed: int = 0) -> list[str]:
+    """``n`` distinct train-split descriptions (seeded)."""
+    split = train_split()
+    seen, out = set(), []
+    for r in sample_rows(len(split.texts), seed):
+        if split.groups[r] not in seen:
+            seen.add(split.groups[r])
+            out.append(split.descriptions[r])
+            if len(out) == n:
+                break
+    return out
+
+
+def silver_pairs(cross_encoder, n_queries: int = 30, per_query: int = 3, seed: int = 0):
+    """Augmented SBERT in miniature: the cross-encoder labels (dev description, BM25 candidate) pairs.
+
+    Returns a DataFrame with the cross-encoder's probability, its silver label (p > 0.5) and the
+    gold label (the candidate carries the description) for comparison."""
+    import pandas as pd
+
+    from ..data.wiki import load_articles, split_of
+    from ..retrieval.bm25 import BM25Index
+    from .cross_encoder import cross_scores
+    from .negatives import answer_groups
+
+    df = load_articles()
+    df = df[df["description"].map(lambda d: bool(d) and split_of(d) == "dev")].reset_index(drop=True)
+    groups = answer_groups(list(df["description"]), list(df["text"]))
+    index = BM25Index(list(df["text"]))
+    rng = np.random.default_rng(seed)
+    firsts = {}
+    for i, g in enumerate(groups):
+        firsts.setdefault(g, i)
+    picks = rng.choice(sorted(firsts.values()), size=min(n_queries, len(firsts)), replace=False)
+    rows = []
+    for i in picks:
+        query = df["description"][i]
+        docs, _ = index.search(query, k=per_query)
+        probs = cross_scores(cross_encoder, query, [df["text"][int(d)] for d in docs])
+        for d, p in zip(docs, probs):
+            rows.append({"query": query, "candidate": df["title"][int(d)], "cross_encoder_p": round(float(p), 3),
+                         "silver": bool(p > 0.5), "gold": groups[int(d)] == groups[i]})
+    return pd.DataFrame(rows)
+
+
 # ---- cross-encoder ---------------------------------------------------------------------------------
 
 def train_course_cross_encoder(recipe: Recipe):
@@ -211,19 +257,98 @@ def train_mnr(triplets, recipe: Recipe, *, hard_negatives: bool = True, callback
                      callbacks=callbacks)
 
 
-def load_or_train_bi_encoder(profile: str | None = None, device=None):
-    """The saved ``finetuned-minilm-{profile}``, or train it (MNR + filtered hard negatives) and save it."""
+PROBE_NEGATIVES = 4   # the forces widget follows one anchor, its positive and a few negatives
+
+
+def probe_example(triplets, n_negatives: int = PROBE_NEGATIVES) -> dict:
+    """The example the forces widget follows: the first row's anchor, positive and its mined hard
+    negative, plus the positives of the next rows (they are its in-batch negatives)."""
+    row = triplets[0]
+    others = [triplets[i]["positive"] for i in range(1, n_negatives)]
+    return {"anchor": row["anchor"], "positive": row["positive"],
+            "negatives": [row["negative"]] + others,
+            "negative_kinds": ["mined hard negative"] + ["in-batch negative"] * len(others)}
+
+
+class SnapshotCallback:
+    """Records the embeddings of a few fixed texts every ``every`` steps during training."""
+
+    def __init__(self, model, texts: list[str], every: int):
+        from transformers import TrainerCallback
+
+        self.model, self.texts, self.every = model, list(texts), max(1, every)
+        self.steps, self.embeddings = [], []
+        self.record(0)
+        outer = self
+
+        class _Callback(TrainerCallback):
+            def on_step_end(self, args, state, control, **kwargs):
+                if state.global_step % outer.every == 0 or state.global_step == state.max_steps:
+                    outer.record(state.global_step)
+
+        self.callback = _Callback()
+
+    def record(self, step: int) -> None:
+        import torch
+
+        was_training = self.model.training
+        with torch.no_grad():
+            vectors = self.model.encode(self.texts, convert_to_numpy=True, normalize_embeddings=True,
+                                        show_progress_bar=False)
+        self.model.train(was_training)
+        self.steps.append(int(step))
+        self.embeddings.append(np.asarray(vectors, dtype=np.float32))
+
+
+def training_record(name: str) -> dict | None:
+    """What was saved next to a trained bi-encoder: history, mining counts, probe snapshots."""
+    import json
+
+    from ..models import saved_model_path
+
+    path = saved_model_path(name)
+    if path is None or not (path / "course_training.json").exists():
+        return None
+    record = json.loads((path / "course_training.json").read_text())
+    with np.load(path / "course_snapshots.npz") as z:
+        record["snapshot_steps"], record["snapshots"] = z["steps"], z["embeddings"]
+    return record
+
+
+def load_or_train_bi_encoder(profile: str | None = None, device=None, *, triplets=None, mining_counts=None):
+    """The saved ``finetuned-minilm-{profile}``, or train it (MNR + filtered hard negatives) and save it.
+
+    Next to the model are ``course_training.json`` (history, mining counts, probe texts) and
+    ``course_snapshots.npz`` (the probe's embeddings at successive steps, for notebook 04)."""
+    import json
+
     from ..models import load_saved_sentence_model, save_model
 
     profile = runtime.check_profile(profile or runtime.get_profile())
     name = f"{BI_ENCODER}-{profile}"
-    model = load_saved_sentence_model(name, device=device)
-    if model is not None:
-        return model
+    if training_record(name) is not None:   # a model saved without its training record is retrained
+        return load_saved_sentence_model(name, device=device)
     recipe = RECIPES[profile]
-    triplets, _ = triplet_dataset(recipe, load_or_train_cross_encoder(profile))
-    model = train_mnr(triplets, recipe, hard_negatives=True)
-    save_model(name, model)
+    if triplets is None:  # (notebook 04 passes the triplets it has just mined: the same recipe)
+        triplets, mining_counts = triplet_dataset(recipe, load_or_train_cross_encoder(profile))
+    counts = mining_counts
+    from ..models import load_minilm
+
+    model = load_minilm()
+    model.max_seq_length = recipe.max_seq_length
+    probe = probe_example(triplets)
+    snaps = SnapshotCallback(model, [probe["anchor"], probe["positive"], *probe["negatives"]],
+                             every=max(1, recipe.steps // 8))
+    model = train_mnr(triplets, recipe, hard_negatives=True, callbacks=[snaps.callback], model=model)
+    record = {"profile": profile, "recipe": asdict(recipe), "mining": counts, "probe": probe,
+              "history": model.training_history}
+
+    def write(folder):
+        model.save(str(folder))
+        (folder / "course_training.json").write_text(json.dumps(record, indent=1, default=float))
+        np.savez(folder / "course_snapshots.npz", steps=np.array(snaps.steps), embeddings=np.stack(snaps.embeddings))
+
+    save_model(name, write)
     return load_saved_sentence_model(name, device=device)
 
 
