@@ -59,6 +59,22 @@ SPECS: dict[str, list[App]] = {
         App("course-vector-map", slider("words", 3), "plot"),               # 30 more words on the map
         App("course-w2v-neighbours", slider("neighbours", 3), "plot"),      # 3 more neighbours per model
     ],
+    "04": [
+        App("course-temperature", slider("temperature", 4), "plot"),       # higher τ → flatter softmax bars
+        App("course-logit-matrix", slider("batch", 2, "ArrowLeft"), "plot"),  # smaller batch → smaller matrix
+        App("course-negatives", toggle("random"), "output"),               # dense → random negatives table
+        App("course-forces", slider("checkpoint", 1), "plot"),             # next training checkpoint: points move
+    ],
+    "05": [
+        App("course-truncation", slider("dimensions", 5, "ArrowLeft"), "plot"),  # fewer dimensions kept
+        App("course-storage-latency", type_text("64", "dimensions"), "plot"),    # 64-d vectors: smaller bars
+    ],
+    "06": [
+        App("course-rag-search", type_text("Which planet is closest to the Sun?", "question"), "output"),
+        App("course-rag-stepper", toggle("2 · search"), "any"),            # embed → search step
+        App("course-chunk-explorer", slider("size", 2), "plot"),           # bigger chunks → fewer spans
+        App("course-index-explorer", slider("nprobe", 1), "plot"),         # probe one more IVF list
+    ],
 }
 
 
@@ -243,7 +259,7 @@ def test_detectors_read_the_page(lab, page):
             dead_before = bl.signature(dead)
             move(page, dead)
             with pytest.raises(AssertionError, match="did not change"):
-                bl.wait_for_change(dead, dead_before, watch, timeout_s=3)
+                bl.wait_for_change(dead, dead_before, watch, timeout_s=2)
         type_text("bad")(page, live)
         page.wait_for_function("(el) => el.textContent.includes('bad label')",
                                arg=live.locator(".course-message").element_handle(), timeout=30_000)
