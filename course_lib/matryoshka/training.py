@@ -111,7 +111,7 @@ def train_linear_head(anchors: np.ndarray, positives: np.ndarray, kind: str, *, 
         optimiser.zero_grad()
         loss.backward()
         optimiser.step()
-        history.append({"step": step + 1, "loss": float(loss)})
+        history.append({"step": step + 1, "loss": loss.item()})
     return weight.detach().numpy().copy(), history
 
 

@@ -1,0 +1,55 @@
+"""Quality of truncated embeddings on the course's retrieval task, and the targets notebook 05 checks."""
+from __future__ import annotations
+
+from typing import Mapping, Sequence
+
+import numpy as np
+
+from .nesting import EVAL_DIMS, truncate
+
+
+def ndcg_by_dims(task, queries: np.ndarray, docs: np.ndarray, dims: Sequence[int] = EVAL_DIMS) -> dict[int, float]:
+    """Held-out nDCG@10 when queries and documents are truncated to each of ``dims`` (then re-normalised)."""
+    from ..retrieval.task import dense_rankings, evaluate_rankings
+
+    return {int(m): evaluate_rankings(task, dense_rankings(truncate(queries, m), truncate(docs, m)))["ndcg@10"]
+            for m in dims}
+
+
+def retained(curve: Mapping[int, float]) -> dict[int, float]:
+    """Each score as a percentage of the same model's score at its largest dimension."""
+    full = curve[max(curve)]
+    return {m: 100.0 * v / full for m, v in curve.items()}
+
+
+def task_embeddings(model, task, base_vectors: tuple[np.ndarray, np.ndarray] | None = None,
+                    max_seq_length: int = 64) -> tuple[np.ndarray, np.ndarray]:
+    """(queries, documents) embeddings of ``model`` on the task.
+
+    A head-trained model is MiniLM + Dense + Normalize: given MiniLM's own vectors (``base_vectors``)
+    its vectors are the head applied to them — no second pass through the transformer."""
+    from ..retrieval.task import encode_task
+    from .training import apply_head
+
+    if base_vectors is not None and len(model) > 3:
+        return tuple(apply_head(model, x) for x in base_vectors)
+    return encode_task(model, task, max_seq_length=max_seq_length)
+
+
+def check_targets(mrl: Mapping[int, float], standard: Mapping[int, float], two_stage_recall: float | None = None,
+                  small: int = 64, smallest: int = 32) -> list[tuple[str, bool, str]]:
+    """The notebook's targets as (target, met?, the measured numbers) rows."""
+    full = max(mrl)
+    kept = 100 * mrl[small] / mrl[full]
+    rows = [
+        (f"MRL keeps ≥ 95% of its own {full}-d nDCG@10 at {small} dims", kept >= 95,
+         f"{kept:.1f}% ({mrl[small]:.3f} / {mrl[full]:.3f})"),
+        (f"MRL beats the standard model at {small} dims", mrl[small] > standard[small],
+         f"{mrl[small]:.3f} vs {standard[small]:.3f} ({mrl[small] - standard[small]:+.3f})"),
+        (f"MRL beats the standard model at {smallest} dims", mrl[smallest] > standard[smallest],
+         f"{mrl[smallest]:.3f} vs {standard[smallest]:.3f} ({mrl[smallest] - standard[smallest]:+.3f})"),
+    ]
+    if two_stage_recall is not None:
+        rows.append((f"two-stage search ({small}-d scan) recovers ≥ 0.98 recall@10 of {full}-d search",
+                     two_stage_recall >= 0.98, f"{two_stage_recall:.3f}"))
+    return rows
