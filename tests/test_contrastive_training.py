@@ -1,0 +1,69 @@
+"""The training wrapper, pooling and the course models' data pipeline (ci sizes, small)."""
+import numpy as np
+import pytest
+import torch
+
+from course_lib import runtime
+
+
+@pytest.fixture(scope="module")
+def minilm():
+    from course_lib.models import load_minilm
+
+    return load_minilm("cpu")
+
+
+def test_mean_pooling_plus_l2_equals_the_model(minilm):
+    from course_lib.contrastive import pooling
+    from course_lib.models import encode
+
+    texts = ["Edible berry", "A hat is a shaped head covering worn for protection."]
+    tokens, mask = pooling.token_embeddings(minilm, texts)
+    ours = pooling.l2_normalise(pooling.mean_pool(tokens, mask)).numpy()
+    assert np.abs(ours - encode(minilm, texts)).max() < 1e-5
+    # CLS = first token; last = last real token (the shorter text is padded)
+    assert torch.equal(pooling.cls_pool(tokens, mask), tokens[:, 0])
+    n0 = int(mask[0].sum())
+    assert torch.equal(pooling.last_token_pool(tokens, mask)[0], tokens[0, n0 - 1])
+    with pytest.raises(ValueError, match="non-empty"):
+        pooling.token_embeddings(minilm, [""])
+    with pytest.raises(ValueError, match="pooling"):
+        pooling.pool(tokens, mask, "max")
+
+
+def test_fine_tune_one_step_changes_weights_and_records_history(minilm):
+    from datasets import Dataset
+    from sentence_transformers.sentence_transformer.losses import MultipleNegativesRankingLoss
+
+    from course_lib.contrastive.training import fine_tune, training_arguments, uses_in_batch_negatives
+
+    minilm.max_seq_length = 16
+    data = Dataset.from_dict({"anchor": ["Edible berry", "Shaped head covering", "Family of birds", "Capital of France"],
+                              "positive": ["The tomato is a berry.", "A hat covers the head.", "Crows are birds.",
+                                           "Paris is the capital."]})
+    before = next(minilm.parameters()).detach().clone()
+    loss = MultipleNegativesRankingLoss(minilm)
+    assert uses_in_batch_negatives(loss)
+    args = training_arguments(steps=1, batch_size=4, learning_rate=1e-4, seed=0, output_dir="/tmp/x", no_duplicates=True)
+    assert args.report_to in ([], ["none"], "none") and args.save_strategy == "no" and args.batch_sampler == "no_duplicates"
+    fine_tune(minilm, data, loss, steps=1, batch_size=4, learning_rate=1e-4)
+    assert not torch.equal(before, next(minilm.parameters()).detach())
+    assert minilm.training_history and "loss" in minilm.training_history[0]
+    with pytest.raises(ValueError, match="fewer than one batch"):
+        fine_tune(minilm, data, loss, steps=1, batch_size=8)
+
+
+def test_training_triplets_never_pair_a_query_with_its_own_answer():
+    from course_lib.contrastive import course_models
+
+    runtime.set_profile("ci")
+    recipe = course_models.RECIPES["ci"]
+    split = course_models.train_split()
+    rows = course_models.training_rows(recipe)
+    negatives, counts = course_models.mine_triplets(rows, recipe, cross_encoder=None)
+    assert len(negatives) == len(rows) == recipe.steps * recipe.batch_size
+    assert all(split.groups[n] != split.groups[r] for r, n in zip(rows, negatives))
+    # train split only: no test-split description ever appears
+    from course_lib.data.wiki import split_of
+
+    assert all(split_of(d) == "train" for d in split.descriptions)
