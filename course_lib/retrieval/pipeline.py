@@ -144,6 +144,14 @@ class RAGPipeline:
               max_seq_length: int = 128, label: str = "", index_kind: str = "flat", **kwargs) -> "RAGPipeline":
         """Chunk ``articles``, embed the chunks with every encoder (``name → (model, dims)``), index them."""
         chunks = chunk_collection(articles, size=size, overlap=overlap, method=chunking)
+        return cls.from_chunks(chunks, encoders, reranker=reranker, reranker_note=reranker_note,
+                               max_seq_length=max_seq_length, label=label, index_kind=index_kind, **kwargs)
+
+    @classmethod
+    def from_chunks(cls, chunks: pd.DataFrame, encoders: dict[str, tuple[object, int | None]], *, reranker=None,
+                    reranker_note: str = "", max_seq_length: int = 128, label: str = "", index_kind: str = "flat",
+                    **kwargs) -> "RAGPipeline":
+        """Embed already chunked passages with every encoder and index them."""
         models = {}
         full: dict[int, np.ndarray] = {}
         for name, (model, dims) in encoders.items():
@@ -359,3 +367,22 @@ def per_query_latency(pipeline: RAGPipeline, queries: Sequence[str], method: str
             total = 1000 * (time.perf_counter() - t0)
             rows.append({"query": q, **result.timings, "total": total})
     return pd.DataFrame(rows).fillna(0.0)
+
+
+def chunk_size_sweep(articles: pd.DataFrame, questions, model, sizes: Sequence[int] = (16, 32, 64, 128, 256),
+                     overlap_share: float = 0.125, methods: Sequence[str] = ("bm25", "dense", "hybrid")) -> pd.DataFrame:
+    """Re-chunk, re-embed and re-evaluate at each chunk size (overlap = ``overlap_share`` × size).
+
+    The encoder reads up to size + 32 tokens (room for the title), so no chunk is truncated."""
+    texts = [q.question for q in questions]
+    relevant = [q.doc_ids for q in questions]
+    rows = []
+    for size in sizes:
+        pipe = RAGPipeline.build(articles, {"m": (model, None)}, size=int(size), overlap=int(size * overlap_share),
+                                 max_seq_length=min(512, int(size) + 32))
+        qv = pipe.models["m"].encode_queries(texts)
+        for method in methods:
+            ranks = pipe.doc_rankings(texts, method, "m", query_vectors=qv)
+            rows.append({"size": int(size), "overlap": int(size * overlap_share), "n_chunks": pipe.size,
+                         "method": method, **evaluate_doc_rankings(ranks, relevant)})
+    return pd.DataFrame(rows)

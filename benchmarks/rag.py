@@ -1,0 +1,96 @@
+"""The RAG retrieval loop of notebook 06: quality on the evaluation set, latency, HNSW recall.
+
+    .venv/bin/python benchmarks/rag.py [--profile ci|laptop|gpu]
+
+Prints progress on stderr and one JSON object last on stdout:
+
+* ``ndcg10``: {bm25, dense, hybrid, hybrid_rerank, dense_rerank} with the base MiniLM, and
+  ``ndcg10_by_model``: the same per dense model (base, fine-tuned, mrl-64);
+* ``p50_ms`` / ``p95_ms``: one question at a time, dense retrieval + cross-encoder re-rank of the
+  top 20 (10 in ci) + prompt + extractive answer, on this CPU;
+* ``hnsw_recall10``: recall@10 of HNSW against exact search at the smallest efSearch reaching
+  0.95 (or the best one measured), with ``hnsw_ef_search``;
+* ``eval_questions``, ``collection`` (what was searched), ``notes`` (fallbacks used).
+"""
+from __future__ import annotations
+
+import os
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from _common import emit, log, parse_args  # noqa: E402
+
+
+def main() -> None:
+    args = parse_args(__doc__.splitlines()[0])
+    from course_lib import runtime
+    from course_lib.data import load_articles
+    from course_lib.retrieval import chunking, encoders, eval_set, indexes, pipeline
+    from course_lib.retrieval.rerank import load_course_cross_encoder
+
+    runtime.seed_everything(0)
+    t_start = time.perf_counter()
+    questions = eval_set.load_eval_questions()
+    articles = load_articles()
+    doc_ids = eval_set.eval_collection(questions)
+    collection = articles.set_index("doc_id").loc[doc_ids].reset_index()
+    label = eval_set.collection_label(doc_ids)
+    log(f"[rag] profile={args.profile}: {len(questions)} questions, {label}")
+    chunks = chunking.chunk_collection(collection, size=112, overlap=16)
+    log(f"[rag] {len(chunks):,} chunks; loading models …")
+    encs = encoders.load_encoders(args.profile)
+    cross = load_course_cross_encoder(args.profile)
+    notes = encoders.notes(encs) + [f"cross-encoder: {cross.note}"]
+    for n in notes:
+        log("[rag]  ", n)
+    depth = runtime.by_profile(ci=10, laptop=20)
+    t0 = time.perf_counter()
+    rag = pipeline.RAGPipeline.from_chunks(chunks, encoders.available(encs), reranker=cross.model,
+                                           reranker_note=cross.note, rerank_depth=depth, label=label)
+    log(f"[rag] embedded and indexed in {time.perf_counter() - t0:.1f} s; evaluating …")
+    results = pipeline.evaluate(rag, questions)
+    log(results.round(3).to_string())
+    by_model = {m: {meth.replace("+", "_"): round(float(v), 4) for meth, v in
+                    results[results.model == m].set_index("method")["ndcg@10"].items()} for m in rag.models}
+
+    log("[rag] latency, one question at a time (dense + re-rank) …")
+    texts = [q.question for q in questions]
+    lat = pipeline.per_query_latency(rag, texts, method="dense+rerank", model="base", k=10)
+    stages = {s: round(float(lat[s].median()), 2) for s in ("embed query", "dense search", "re-rank", "answer")
+              if s in lat}
+
+    log("[rag] index sweep …")
+    base = rag.models["base"]
+    sweep_queries = base.encode_queries(texts + [d for d in collection.description if d][:300])
+    table, _ = indexes.sweep(base.vectors, sweep_queries, k=10, M=32)
+    log(table.round(4).to_string())
+    hnsw = table[table.kind == "hnsw"]
+    ok = hnsw[hnsw.recall10 >= 0.95]
+    pick = ok.iloc[0] if len(ok) else hnsw.sort_values("recall10").iloc[-1]
+
+    emit({
+        "profile": args.profile,
+        "eval_questions": len(questions),
+        "collection": label,
+        "chunks": int(rag.size),
+        "rerank_depth": depth,
+        "ndcg10": by_model["base"],
+        "ndcg10_by_model": by_model,
+        "recall10": {m: round(float(v), 4) for m, v in results[results.model == "base"].set_index("method")["recall@10"].items()},
+        "p50_ms": round(float(lat.total.median()), 1),
+        "p95_ms": round(float(lat.total.quantile(0.95)), 1),
+        "stage_p50_ms": stages,
+        "hnsw_recall10": round(float(pick.recall10), 4),
+        "hnsw_ef_search": int(pick.value),
+        "hnsw_ms_per_query": round(float(pick.ms_per_query), 4),
+        "flat_ms_per_query": round(float(table.iloc[0].ms_per_query), 4),
+        "notes": notes,
+        "seconds": round(time.perf_counter() - t_start, 1),
+        "load_average": os.getloadavg()[0] if hasattr(os, "getloadavg") else None,
+    })
+
+
+if __name__ == "__main__":
+    main()
