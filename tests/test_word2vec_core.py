@@ -182,3 +182,29 @@ def test_step_reduces_the_loss_on_a_tiny_problem():
     for _ in range(50):
         last = sgns_step(W_in, W_out, center, context, negatives, 0.5).sum()
     assert float(last) < 0.2 * float(first)
+
+
+def test_step_under_bfloat16_autocast_stays_float32_and_close():
+    """The CUDA path runs sgns_step under bfloat16 autocast; the same code on the CPU's autocast must
+    keep the tables float32 and land close to the float32 step (no GPU needed for this check)."""
+    gen = torch.Generator().manual_seed(0)
+    W_in, W_out = torch.randn(50, 16, generator=gen) * 0.3, torch.randn(50, 16, generator=gen) * 0.3
+    c, x = torch.randint(0, 50, (64,), generator=gen), torch.randint(0, 50, (64,), generator=gen)
+    n = torch.randint(0, 50, (8, 5), generator=gen)
+    A_in, A_out = W_in.clone(), W_out.clone()
+    sgns_step(W_in, W_out, c, x, n, 0.05)
+    with torch.autocast("cpu", dtype=torch.bfloat16):
+        sgns_step(A_in, A_out, c, x, n, 0.05)
+    assert A_in.dtype == torch.float32 and A_out.dtype == torch.float32
+    assert torch.allclose(A_in, W_in, atol=2e-2) and torch.allclose(A_out, W_out, atol=2e-2)
+
+
+def test_train_sgns_rejects_bad_settings():
+    from course_lib.word2vec import SGNSConfig, train_sgns
+
+    with pytest.raises(ValueError, match="window"):
+        train_sgns([["a", "b"]], SGNSConfig(window=0, min_count=1), progress=False)
+    with pytest.raises(ValueError, match="epochs"):
+        train_sgns([["a", "b"]], SGNSConfig(epochs=0, min_count=1), progress=False)
+    with pytest.raises(ValueError, match="fewer than 2 words"):
+        train_sgns([["a", "b"]], SGNSConfig(min_count=5), progress=False)

@@ -10,7 +10,7 @@ import contextlib
 import logging
 import time
 
-from ..text import UnknownWordError, close_matches
+from .explore import known_word as check_word
 from .train import SGNSConfig
 
 
@@ -61,16 +61,6 @@ def evaluate(kv, restrict_vocab: int = 30_000) -> dict:
         out["analogy_accuracy"] = float(score)
         out["analogy_questions"] = len(total["correct"]) + len(total["incorrect"])
     return out
-
-
-def check_word(kv, word: str) -> str:
-    """The word, lower-cased, if the vectors know it; else an UnknownWordError naming close matches."""
-    if not isinstance(word, str) or not word.strip():
-        raise ValueError("Type a word.")
-    w = word.strip().lower()
-    if w not in kv.key_to_index:
-        raise UnknownWordError(w, close_matches(w, kv.index_to_key))
-    return w
 
 
 def neighbours(kv, word: str, topn: int = 10) -> list[tuple[str, float]]:
