@@ -233,9 +233,23 @@ def triplet_dataset(recipe: Recipe, cross_encoder=None):
     """(anchor, positive, negative) rows with filtered BM25 hard negatives, and the mining counts."""
     from datasets import Dataset
 
+    import json
+
+    from ..data import cache
+    from ..models import model_fingerprint
+
     split = train_split()
     rows = training_rows(recipe)
-    negatives, counts = mine_triplets(rows, recipe, cross_encoder)
+    ce_id = "none" if cross_encoder is None else model_fingerprint(getattr(cross_encoder, "model", cross_encoder))
+
+    def build(folder):  # mining costs a cross-encoder pass per checked candidate: cache it on disk
+        negatives, counts = mine_triplets(rows, recipe, cross_encoder)
+        np.save(folder / "negatives.npy", np.asarray(negatives, dtype=np.int64))
+        (folder / "counts.json").write_text(json.dumps(counts))
+
+    folder = cache.prepared(f"nb04/triplets-{config_key(recipe, ce_id)}", build, version=1)
+    negatives = np.load(folder / "negatives.npy").tolist()
+    counts = json.loads((folder / "counts.json").read_text())
     data = Dataset.from_dict({"anchor": [split.descriptions[r] for r in rows],
                               "positive": [split.texts[r] for r in rows],
                               "negative": [split.texts[n] for n in negatives]})

@@ -91,6 +91,8 @@ def measure_comparison_cost(bi_encoder, cross_encoder, sentences: Sequence[str],
     sentences = list(sentences)
     if len(sentences) < 2:
         raise ValueError("Give at least two sentences to time.")
+    bi_encoder.encode(sentences[:2], show_progress_bar=False)            # warm-up: first calls are slower
+    cross_encoder.predict([(sentences[0], sentences[1])], show_progress_bar=False)
     t = time.perf_counter()
     vectors = bi_encoder.encode(sentences, convert_to_numpy=True, normalize_embeddings=True, show_progress_bar=False)
     bi_per_sentence = (time.perf_counter() - t) / len(sentences)
