@@ -281,7 +281,10 @@ _SIGNATURE_JS = """(app) => {
     // WebGL traces (scatter3d, scattergl) draw on a canvas: read the data the page plotted instead
     const gl = p.querySelector('.gl-container canvas, canvas.gl-canvas') ?
         JSON.stringify((p.data || []).map(t => [t.x, t.y, t.z, t.text].map(a => a ? Array.from(a) : null))) : '';
-    return {data: layers.join('|'), images: imgs.filter(Boolean).join('|'), titles: titles.join('|'), gl};
+    // drawn marks: trace groups that hold any shape, heatmap images, pie slices (an empty plot has none)
+    const marks = Array.from(p.querySelectorAll('.trace')).filter(t => t.querySelector('path, image, text, rect')).length +
+                  imgs.filter(Boolean).length + p.querySelectorAll('.slice').length + (gl ? (p.data || []).length : 0);
+    return {data: layers.join('|'), images: imgs.filter(Boolean).join('|'), titles: titles.join('|'), gl, marks};
   });
   const outs = Array.from(app.querySelectorAll('.course-output')).map(o => o.innerHTML);
   const msgs = Array.from(app.querySelectorAll('.course-message')).map(o => o.textContent.trim()).filter(Boolean);
@@ -309,7 +312,7 @@ def view(sig: dict, watch: str) -> str:
 def shows_something(sig: dict, watch: str) -> bool:
     """Whether the watched part holds anything at all (drawn traces, an image, text)."""
     if watch == "plot":
-        return any(p["data"] or p["images"] or p["gl"] for p in sig["plots"])
+        return any(p["marks"] > 0 for p in sig["plots"])
     if watch == "title":
         return any(p["titles"].strip() for p in sig["plots"])
     if watch == "output":

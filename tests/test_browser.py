@@ -60,8 +60,8 @@ SPECS: dict[str, list[App]] = {
         App("course-w2v-neighbours", slider("neighbours", 3), "plot"),      # 3 more neighbours per model
     ],
     "04": [
-        App("course-temperature", slider("temperature", 4), "plot"),       # higher τ → flatter softmax bars
-        App("course-logit-matrix", slider("batch", 2, "ArrowLeft"), "plot"),  # smaller batch → smaller matrix
+        App("course-temperature", slider("τ", 4), "plot"),                 # higher τ → flatter softmax bars
+        App("course-logit-matrix", slider("batch N", 2, "ArrowLeft"), "plot"),  # smaller batch → smaller matrix
         App("course-negatives", toggle("random"), "output"),               # dense → random negatives table
         App("course-forces", slider("checkpoint", 1), "plot"),             # next training checkpoint: points move
     ],
