@@ -208,3 +208,18 @@ def test_train_sgns_rejects_bad_settings():
         train_sgns([["a", "b"]], SGNSConfig(epochs=0, min_count=1), progress=False)
     with pytest.raises(ValueError, match="fewer than 2 words"):
         train_sgns([["a", "b"]], SGNSConfig(min_count=5), progress=False)
+
+
+def test_one_thread_training_repeats_exactly_and_records_history():
+    from course_lib.word2vec import SGNSConfig, train_sgns
+
+    rng = np.random.default_rng(0)
+    sentences = [[f"w{int(i)}" for i in rng.zipf(1.5, size=15) if i < 200] for _ in range(400)]
+    config = SGNSConfig(dim=8, min_count=2, epochs=2, batch_size=64, group=4)
+    a = train_sgns(sentences, config, device="cpu", threads=1, progress=False, log_every=5)
+    b = train_sgns(sentences, config, device="cpu", threads=1, progress=False, log_every=5)
+    assert np.array_equal(a.input_vectors, b.input_vectors)
+    assert a.history and a.history[0]["loss"] == pytest.approx(6 * math.log(2), rel=1e-3)  # all scores ≈ 0 at the start
+    assert a.history[-1]["loss"] < a.history[0]["loss"]
+    assert a.words == 2 * sum(map(len, sentences)) and a.pairs > 0
+    assert a.keyed_vectors().vector_size == 8

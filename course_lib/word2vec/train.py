@@ -112,6 +112,10 @@ def train_sgns(sentences, config: SGNSConfig | None = None, *, vocab: Vocab | No
     chunk's (center, context) pairs at once, shuffle them, then take ``batch_size`` pairs at a time
     for one closed-form ``sgns_step``. The loss history holds the batch's mean loss every
     ``log_every`` steps.
+
+    On a CPU with ``threads`` > 1 (default: torch's thread count), that many Python threads update
+    the shared tables without locks, as word2vec and gensim do: the result then varies slightly from
+    run to run. ``threads=1`` repeats exactly for a given seed.
     """
     from tqdm.auto import tqdm
 
