@@ -82,48 +82,81 @@ def train_with_loss(name: str, triplets, recipe: Recipe):
                      seed=recipe.seed)
 
 
-def _run(profile: str, recipe: Recipe, log) -> dict:
-    from ..models import load_minilm
-    from ..retrieval.bm25 import BM25Index
-    from ..retrieval.task import evaluate_search
+def _cached(name: str, compute) -> dict:
+    from ..data import cache
 
-    task = evaluation_task(recipe)
-    results = {"profile": profile, "recipe": asdict(recipe), "task": task.label, "metrics": {}, "seconds": {}}
-    t = time.perf_counter()
-    index = BM25Index(list(task.texts))
-    results["metrics"]["bm25"] = evaluate_search(task, lambda q: index.search(q, k=100)[0])
-    log("base MiniLM: encoding the collection …")
-    t = time.perf_counter()
-    results["metrics"]["base"] = evaluate(load_minilm(), task, recipe)
-    results["seconds"]["encode_base"] = time.perf_counter() - t
-    t = time.perf_counter()
-    cross_encoder = load_or_train_cross_encoder(profile)
-    results["seconds"]["cross_encoder"] = time.perf_counter() - t
-    triplets, counts = triplet_dataset(recipe, cross_encoder)
-    results["mining"] = counts
-    for name in LOSSES:
+    def build(folder):
+        (folder / "result.json").write_text(json.dumps(compute(), indent=1, default=float))
+
+    return json.loads((cache.prepared(name, build, version=1) / "result.json").read_text())
+
+
+def _key(recipe: Recipe) -> str:
+    return config_key(recipe, TRIPLET_MARGIN)
+
+
+def reference_results(profile: str, log=print) -> dict:
+    """BM25 and base MiniLM on the evaluation task (cached)."""
+    recipe = RECIPES[profile]
+
+    def compute():
+        from ..models import load_minilm
+        from ..retrieval.bm25 import BM25Index
+        from ..retrieval.task import evaluate_search
+
+        task = evaluation_task(recipe)
+        index = BM25Index(list(task.texts))
+        out = {"task": task.label, "metrics": {"bm25": evaluate_search(task, lambda q: index.search(q, k=100)[0])}}
+        log("base MiniLM: encoding the collection …")
+        t = time.perf_counter()
+        out["metrics"]["base"] = evaluate(load_minilm(), task, recipe)
+        out["seconds"] = {"encode_base": time.perf_counter() - t}
+        return out
+
+    return _cached(f"nb04/reference-{profile}-{_key(recipe)}", compute)
+
+
+def loss_result(name: str, profile: str, log=print) -> dict:
+    """Train MiniLM with one loss of the comparison and evaluate it (cached per loss)."""
+    if name not in LOSSES:
+        raise ValueError(f"Unknown loss {name!r}: choose one of {', '.join(LOSSES)}.")
+    recipe = RECIPES[profile]
+
+    def compute():
+        t = time.perf_counter()
+        cross_encoder = load_or_train_cross_encoder(profile)
+        triplets, counts = triplet_dataset(recipe, cross_encoder)
+        seconds = {"cross_encoder_and_mining": time.perf_counter() - t}
         log(f"training with {name} ({recipe.steps} steps × batch {recipe.batch_size}) …")
         t = time.perf_counter()
-        model = load_or_train_bi_encoder(profile, triplets=triplets, mining_counts=counts) if name == "mnr_hardneg" else train_with_loss(name, triplets, recipe)
-        results["seconds"][f"train_{name}"] = time.perf_counter() - t
+        if name == "mnr_hardneg":
+            model = load_or_train_bi_encoder(profile, triplets=triplets, mining_counts=counts)
+        else:
+            model = train_with_loss(name, triplets, recipe)
+        seconds["train"] = time.perf_counter() - t
         t = time.perf_counter()
-        results["metrics"][name] = evaluate(model, task, recipe)
-        results["seconds"][f"encode_{name}"] = time.perf_counter() - t
-        log(f"  {name}: nDCG@10 {results['metrics'][name]['ndcg@10']:.3f}")
-    record = training_record(f"{BI_ENCODER}-{profile}") or {}
-    results["finetuned_history"] = record.get("history", [])
-    return results
+        metrics = evaluate(model, evaluation_task(recipe), recipe)
+        seconds["encode"] = time.perf_counter() - t
+        log(f"  {name}: nDCG@10 {metrics['ndcg@10']:.3f}")
+        return {"metrics": metrics, "seconds": seconds, "mining": counts,
+                "history": getattr(model, "training_history", None)}
+
+    return _cached(f"nb04/loss-{name}-{profile}-{_key(recipe)}", compute)
 
 
 def loss_comparison(profile: str | None = None, log=print) -> dict:
     """Train (or read from the cache) every loss of the comparison; metrics per model, plus BM25 and base."""
-    from ..data import cache
-
     profile = runtime.check_profile(profile or runtime.get_profile())
     recipe = RECIPES[profile]
-    name = f"nb04/loss-comparison-{profile}-{config_key(recipe, sorted(LOSSES), TRIPLET_MARGIN)}"
-
-    def build(folder):
-        (folder / "results.json").write_text(json.dumps(_run(profile, recipe, log), indent=1, default=float))
-
-    return json.loads((cache.prepared(name, build, version=1) / "results.json").read_text())
+    ref = reference_results(profile, log)
+    results = {"profile": profile, "recipe": asdict(recipe), "task": ref["task"], "metrics": dict(ref["metrics"]),
+               "seconds": {f"{k}": v for k, v in ref["seconds"].items()}}
+    for name in LOSSES:
+        one = loss_result(name, profile, log)
+        results["metrics"][name] = one["metrics"]
+        results["seconds"][f"train_{name}"] = one["seconds"]["train"]
+        results["seconds"][f"encode_{name}"] = one["seconds"]["encode"]
+        results["mining"] = one["mining"]
+    record = training_record(f"{BI_ENCODER}-{profile}") or {}
+    results["finetuned_history"] = record.get("history", [])
+    return results
