@@ -67,3 +67,18 @@ def test_training_triplets_never_pair_a_query_with_its_own_answer():
     from course_lib.data.wiki import split_of
 
     assert all(split_of(d) == "train" for d in split.descriptions)
+
+
+def test_loss_datasets_share_the_same_rows():
+    from datasets import Dataset
+
+    from course_lib.contrastive.experiments import loss_dataset, make_loss
+
+    t = Dataset.from_dict({"anchor": ["a1", "a2"], "positive": ["p1", "p2"], "negative": ["n1", "n2"]})
+    cos = loss_dataset("cosine", t)
+    assert cos["sentence1"] == ["a1", "a1", "a2", "a2"]
+    assert cos["sentence2"] == ["p1", "n1", "p2", "n2"] and cos["label"] == [1.0, 0.0, 1.0, 0.0]
+    assert loss_dataset("mnr_inbatch", t).column_names == ["anchor", "positive"]
+    assert loss_dataset("mnr_hardneg", t).column_names == ["anchor", "positive", "negative"]
+    with pytest.raises(ValueError, match="Unknown loss"):
+        make_loss("hinge", None, None)
