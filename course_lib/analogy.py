@@ -11,6 +11,10 @@ Regularities in Sparse and Explicit Word Representations"):
 * **3CosMul**  ``cos'(d, b) · cos'(d, c) / (cos'(d, a) + ε)`` with ``cos' = (1 + cos) / 2``,
   so that one large similarity cannot drown the other two.
 
+``nearest-c`` is a baseline, not a solver: the nearest word to c alone (a and b still excluded),
+which shows how much of an accuracy figure needs no offset at all (Linzen, 2016, "Issues in
+evaluating semantic spaces using word analogies").
+
 ``evaluate_analogies`` reproduces gensim's ``KeyedVectors.evaluate_word_analogies`` exactly
 (same vocabulary restriction, upper-casing, skipping of out-of-vocabulary questions and choice
 of the prediction) but scores all questions with a few matrix products instead of one
@@ -28,7 +32,7 @@ import numpy as np
 
 from .text import UnknownWordError, close_matches
 
-METHODS = ("3cosadd", "3cosmul")
+METHODS = ("3cosadd", "3cosmul", "nearest-c")  # nearest-c: a baseline that ignores a and b (Linzen, 2016)
 COSMUL_EPS = 0.001  # Levy & Goldberg (2014) use ε = 0.001; gensim's most_similar_cosmul uses 1e-6
 
 Question = tuple[str, str, str, str]
@@ -144,6 +148,8 @@ def _scores_block(unit, candidates, ia, ib, ic, method: str, eps: float) -> np.n
         sa += eps
         sb /= sa
         return sb
+    if method == "nearest-c":
+        return unit[np.asarray(ic)] @ candidates.T
     raise ValueError(f"Unknown method {method!r}: choose one of {', '.join(METHODS)}.")
 
 
