@@ -74,10 +74,14 @@ _SPLIT = re.compile(r"[\s:,;+\-−–=?]+")
 
 
 def parse_query(text: str | Sequence[str]) -> tuple[str, str, str]:
-    """``"man : king :: woman"`` (or ``"man king woman"``, or a list) → ``("man", "king", "woman")``.
+    """``"man : king :: woman"`` (or ``"man king woman"``, ``"king - man + woman"``, or a list)
+    → ``("man", "king", "woman")``.
 
     Raises ``ValueError`` with an explanation for fewer or more than three words, or repeats."""
-    words = [w for w in (_SPLIT.split(text.strip()) if isinstance(text, str) else text) if w]
+    if isinstance(text, str) and ":" not in text and re.search(r"[+\-−]", text):
+        words = _parse_arithmetic(text)
+    else:
+        words = [w for w in (_SPLIT.split(text.strip()) if isinstance(text, str) else text) if w]
     if len(words) < 3:
         got = f"only {len(words)} word{'s' if len(words) != 1 else ''}" if words else "no words"
         raise ValueError(
@@ -94,6 +98,18 @@ def parse_query(text: str | Sequence[str]) -> tuple[str, str, str]:
             "twice. With a = b the offset b − a is zero and the 'analogy' is just the neighbours of c; "
             "with a = c the answer is b by construction. Use three different words.")
     return words[0], words[1], words[2]
+
+
+def _parse_arithmetic(text: str) -> list[str]:
+    """``"king - man + woman"`` (b − a + c) → ``["man", "king", "woman"]``."""
+    terms = re.findall(r"([+\-−]?)\s*([^\s+\-−:,;=?]+)", text)
+    plus = [w for sign, w in terms if sign in ("", "+")]
+    minus = [w for sign, w in terms if sign in ("-", "−")]
+    if len(plus) != 2 or len(minus) != 1:
+        raise ValueError(f"Write the arithmetic as b − a + c (e.g. 'king - man + woman'): two words added and one "
+                         f"subtracted; got {len(plus)} added ({', '.join(plus) or 'none'}) and {len(minus)} "
+                         f"subtracted ({', '.join(minus) or 'none'}).")
+    return [minus[0], plus[0], plus[1]]
 
 
 def word_index(kv, word: str, restrict_vocab: int | None = None) -> int:

@@ -112,6 +112,10 @@ def test_blocks_do_not_change_results(glove):
 def test_parse_query_explains_bad_input():
     assert analogy.parse_query("man : king :: woman") == ("man", "king", "woman")
     assert analogy.parse_query("man king woman") == ("man", "king", "woman")
+    assert analogy.parse_query("king - man + woman") == ("man", "king", "woman")   # b − a + c
+    assert analogy.parse_query("king + woman − man") == ("man", "king", "woman")
+    with pytest.raises(ValueError, match="b − a \\+ c"):
+        analogy.parse_query("king - man - woman")
     with pytest.raises(ValueError, match="three words.*only 2"):
         analogy.parse_query("man : king")
     with pytest.raises(ValueError, match="no words"):

@@ -74,7 +74,7 @@ class AnalogyExplorerApp(WidgetApp):
         presets = list(presets)
         self.preset = W.Dropdown(options=presets + [CUSTOM], value=presets[0], description="preset",
                                  layout=W.Layout(width="320px"))
-        self.query = W.Text(value=presets[0], description="a : b :: c", placeholder="man : king :: woman",
+        self.query = W.Text(value=presets[0], description="a : b :: c", placeholder="man : king :: woman  or  king - man + woman",
                             layout=W.Layout(width="320px"))
         # A preset fills the text box (registered before the app's own refresh observers).
         self.preset.observe(self._use_preset, names="value")
