@@ -5,7 +5,7 @@ from .cost import (DTYPES, LatencyTable, build_index, bytes_per_vector, format_b
                    measure_latency, pack_binary, storage_bytes)
 from .nesting import EVAL_DIMS, MRL_DIMS, MatryoshkaInfoNCELoss, check_dim, check_prefix_dims, mrl_info_nce, truncate
 from .search import (Int8Quantiser, binary_search, exact_search, hamming_distances, int8_search, overlap_at_k,
-                     rescore, two_stage_search, unpack_binary)
+                     rescore, time_two_stage, two_stage_search, unpack_binary)
 from .evaluate import check_targets, ndcg_by_dims, retained, task_embeddings
 from .training import apply_head, load_or_train_mrl_model, load_or_train_standard_model, train_pairs
 
@@ -14,5 +14,5 @@ __all__ = [
     "binary_search", "build_index", "bytes_per_vector", "check_dim", "check_prefix_dims", "exact_search",
     "format_bytes", "format_seconds", "hamming_distances", "int8_search", "load_or_train_mrl_model",
     "load_or_train_standard_model", "measure_latency", "mrl_info_nce", "overlap_at_k", "pack_binary",
-    "rescore", "storage_bytes", "train_pairs", "truncate", "two_stage_search", "unpack_binary",
+    "rescore", "storage_bytes", "time_two_stage", "train_pairs", "truncate", "two_stage_search", "unpack_binary",
 ]

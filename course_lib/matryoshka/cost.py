@@ -94,6 +94,23 @@ def search_index(index, queries: np.ndarray, k: int, dtype: str = "float32"):
     return index.search(pack_binary(queries) if dtype == "binary" else queries, k)
 
 
+class one_thread:
+    """FAISS on one CPU thread while timing: on a busy machine, multi-threaded runs of a few
+    milliseconds are dominated by thread scheduling, and the timings would mostly measure noise."""
+
+    def __enter__(self):
+        import faiss
+
+        self.before = faiss.omp_get_max_threads()
+        faiss.omp_set_num_threads(1)
+        return self
+
+    def __exit__(self, *exc):
+        import faiss
+
+        faiss.omp_set_num_threads(self.before)
+
+
 def time_call(fn, repeats: int = 5) -> float:
     """Best of ``repeats`` wall-clock times (the least disturbed by other work on the machine)."""
     best = math.inf
@@ -141,10 +158,13 @@ class LatencyTable:
         return {f"{t}/{d}": s for (t, d), s in sorted(self.seconds.items())}
 
 
-def measure_latency(n_docs: int, dims: Sequence[int], dtypes: Sequence[str] = DTYPES, *, n_queries: int = 64,
+def measure_latency(n_docs: int, dims: Sequence[int], dtypes: Sequence[str] = DTYPES, *, n_queries: int = 16,
                     k: int = 10, repeats: int = 5, seed: int = 0, docs: np.ndarray | None = None,
                     queries: np.ndarray | None = None) -> LatencyTable:
-    """Time exact FAISS search of ``n_queries`` queries (one batch) at every dims × dtype.
+    """Time exact FAISS search of ``n_queries`` queries (one batch, one CPU thread) at every dims × dtype.
+
+    With fewer than 20 queries FAISS scans query by query (no BLAS batching): close to the latency
+    of single searches.
 
     Uses ``docs`` / ``queries`` when given (truncated + renormalised per dimension), else random
     unit vectors of the largest dimension. Reports the best-of-``repeats`` time per query."""
@@ -160,6 +180,7 @@ def measure_latency(n_docs: int, dims: Sequence[int], dtypes: Sequence[str] = DT
                 continue
             q, x = truncate(queries, d), truncate(docs, d)
             index = build_index(x, dtype)
-            search_index(index, q[:2], k, dtype)  # warm-up
-            table.seconds[(dtype, d)] = time_call(lambda: search_index(index, q, k, dtype), repeats) / len(q)
+            with one_thread():
+                search_index(index, q[:2], k, dtype)  # warm-up
+                table.seconds[(dtype, d)] = time_call(lambda: search_index(index, q, k, dtype), repeats) / len(q)
     return table
