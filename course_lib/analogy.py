@@ -43,14 +43,17 @@ _UNIT_CACHE: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 
 def unit_vectors(kv) -> np.ndarray:
-    """The rows of ``kv.vectors`` scaled to length 1 (float32, cached per KeyedVectors)."""
+    """The rows of ``kv.vectors`` scaled to length 1 (float32, cached per KeyedVectors).
+
+    The cache is refreshed when ``kv.vectors`` is replaced (e.g. by ``add_vectors``), not when it
+    is edited in place."""
     cached = _UNIT_CACHE.get(kv)
-    if cached is not None and cached.shape == kv.vectors.shape:
-        return cached
+    if cached is not None and cached[0] is kv.vectors and cached[1].shape == kv.vectors.shape:
+        return cached[1]
     kv.fill_norms(force=True)
     norms = kv.norms.astype(np.float32)
     unit = (kv.vectors / np.where(norms > 0, norms, 1)[:, None]).astype(np.float32)
-    _UNIT_CACHE[kv] = unit
+    _UNIT_CACHE[kv] = (kv.vectors, unit)
     return unit
 
 
