@@ -24,7 +24,7 @@ def model():
 
 
 def _features(model, texts):
-    return model.tokenize(texts)
+    return model.preprocess(texts)
 
 
 @pytest.mark.parametrize("dims, weights, temperature", [
