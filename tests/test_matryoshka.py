@@ -185,3 +185,12 @@ def test_faiss_float_indexes_agree_with_exact_search():
     _, ids8 = build_index(d, "int8").search(q, 10)
     assert np.array_equal(ids32, exact)
     assert overlap_at_k(ids16, exact) > 0.98 and overlap_at_k(ids8, exact) > 0.9
+
+
+def test_targets_report_by_how_much_they_are_missed():
+    from course_lib.matryoshka import check_targets
+
+    rows = check_targets({32: 0.5, 64: 0.72, 384: 0.8}, {32: 0.55, 64: 0.6, 384: 0.81}, 0.97)
+    assert [ok for _, ok, _ in rows] == [False, True, False, False]
+    assert "missed by 5.0 points" in rows[0][2]                       # 0.72 / 0.8 = 90 %
+    assert "(-0.050)" in rows[2][2] and "missed by 0.010" in rows[3][2]
