@@ -59,6 +59,10 @@ SPECS: dict[str, list[App]] = {
         App("course-vector-map", slider("words", 3), "plot"),               # 30 more words on the map
         App("course-w2v-neighbours", slider("neighbours", 3), "plot"),      # 3 more neighbours per model
     ],
+    "03": [
+        App("course-analogy-accuracy", toggle("coverage"), "plot"),        # accuracy → coverage bars
+        App("course-analogy-explorer", toggle("3CosMul"), "any"),          # 3CosAdd → 3CosMul scores
+    ],
     "04": [
         App("course-temperature", slider("τ", 4), "plot"),                 # higher τ → flatter softmax bars
         App("course-logit-matrix", slider("batch N", 2, "ArrowLeft"), "plot"),  # smaller batch → smaller matrix
