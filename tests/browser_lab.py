@@ -361,7 +361,10 @@ def slider(label: str | None = None, presses: int = 3, key: str = "ArrowRight"):
 def toggle(option: str, label: str | None = None):
     """Click one button of a ToggleButtons control."""
     def move(page, app):
-        _control(app, ".widget-toggle-buttons", label).locator("button", has_text=option).first.click()
+        if label is None:  # the button with this text, in whichever ToggleButtons control holds it
+            app.locator(".widget-toggle-buttons button", has_text=option).first.click()
+        else:
+            _control(app, ".widget-toggle-buttons", label).locator("button", has_text=option).first.click()
     move.__name__ = f"toggle({option!r})"
     return move
 
