@@ -56,7 +56,7 @@ def _execute(path: Path, *, solutions: bool, twice: bool, grade: bool, timeout_s
     os.environ.update({"COURSE_PROFILE": "ci", **(env or {})})
     try:
         NotebookClient(nb, timeout=timeout_s, kernel_name="python3", allow_errors=True,
-                       resources={"metadata": {"path": str(path.parent)}}).execute()
+                       extra_arguments=["--IPKernelApp.log_level=ERROR"], resources={"metadata": {"path": str(path.parent)}}).execute()
     finally:
         os.environ.clear()
         os.environ.update(old)

@@ -109,3 +109,13 @@ def test_every_exercise_reference_passes_its_own_cases():
     for ex in core.load_all().values():
         result = core.run_cases(ex, ex.reference, include_hidden=True)
         assert result.passed, f"{ex.id}: {result.summary()}"
+
+
+def test_displayed_progress_table_refreshes_after_a_check(tmp_path, monkeypatch):
+    monkeypatch.delenv("COURSE_NO_PROGRESS", raising=False)
+    monkeypatch.setenv("COURSE_PROGRESS_FILE", str(tmp_path / "p.json"))
+    view = progress.show_progress()
+    view._ipython_display_()
+    assert "0/" in view._widget.value
+    check("vector_length", reference)
+    assert "1/" in view._widget.value

@@ -65,6 +65,7 @@ def execute_and_grade(path: Path, profile: str = "ci", timeout_s: int = 900) -> 
     nb.cells.append(nbformat.v4.new_code_cell(_grading_cell(notebook_id(path))))
     os.environ[runtime.PROFILE_ENV] = profile
     client = NotebookClient(nb, timeout=timeout_s, kernel_name="python3", allow_errors=True,
+                            extra_arguments=["--IPKernelApp.log_level=ERROR"],
                             resources={"metadata": {"path": str(path.parent)}})
     try:
         client.execute()

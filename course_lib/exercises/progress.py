@@ -10,6 +10,7 @@ import json
 import os
 import tempfile
 import time
+import weakref
 from pathlib import Path
 
 from .. import runtime
@@ -52,6 +53,8 @@ def record(result, kind: str) -> None:
         _save(state)
     except OSError:
         pass  # a read-only checkout must not break a check cell
+    for view in list(_LIVE_VIEWS):
+        view.refresh()
 
 
 def table() -> list[dict]:
@@ -84,9 +87,28 @@ def summary() -> dict[str, tuple[int, int]]:
     return {k: (v[0], v[1]) for k, v in out.items()}
 
 
+_LIVE_VIEWS: "weakref.WeakSet[ProgressView]" = weakref.WeakSet()
+
+
 class ProgressView:
+    """The progress table; once displayed in a notebook it redraws itself after every check."""
+
     def __init__(self, rows: list[dict]):
         self.rows = rows
+        self._widget = None
+
+    def refresh(self) -> None:
+        self.rows = table()
+        if self._widget is not None:
+            self._widget.value = self._repr_html_()
+
+    def _ipython_display_(self):
+        import ipywidgets as W
+        from IPython.display import display
+
+        self._widget = W.HTML(self._repr_html_())
+        _LIVE_VIEWS.add(self)
+        display(self._widget)
 
     def __repr__(self) -> str:
         done = sum(r["done"] for r in self.rows)

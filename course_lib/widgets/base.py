@@ -42,6 +42,7 @@ class WidgetApp:
             parts.append(W.HTML(f"<b>{html.escape(title)}</b>"))
         parts.append(W.HBox(list(controls.values()), layout=W.Layout(flex_flow="row wrap")))
         parts.append(self.message)
+        self._figure_slot = len(parts) if figure is not None else None
         if figure is not None:
             parts.append(figure)
         parts.append(self.output)
@@ -75,6 +76,13 @@ class WidgetApp:
     def show(self):
         """Run the first update and return the layout (the notebook displays it)."""
         self.refresh()
+        if self._figure_slot is not None:
+            # Display a figure widget born with the first update's state: updates sent before a
+            # view exists were sometimes lost on a busy page, leaving empty axes after Run All.
+            self.figure = figure_widget(self.figure)
+            children = list(self.ui.children)
+            children[self._figure_slot] = self.figure
+            self.ui.children = tuple(children)
         return self.ui
 
     def _ipython_display_(self):
