@@ -10,7 +10,7 @@ import ipywidgets as W
 from .. import analogy
 from ..text import UnknownWordError
 from ..viz.analogy import parallelogram_figure, section_accuracy_figure
-from .base import WidgetApp, figure_widget
+from .base import WidgetApp, figure_widget, replace_figure
 
 PRESETS = (
     "man : king :: woman",
@@ -25,14 +25,6 @@ PRESETS = (
 )
 CUSTOM = "(type your own below)"
 METHOD_LABELS = {"3CosAdd": "3cosadd", "3CosMul": "3cosmul"}
-
-
-def _replace_figure(widget, fig) -> None:
-    """Copy a freshly built figure into the FigureWidget in place (same number of traces)."""
-    with widget.batch_update():
-        for old, new in zip(widget.data, fig.data):
-            old.update(new.to_plotly_json(), overwrite=True)
-        widget.layout.update(fig.layout.to_plotly_json(), overwrite=True)
 
 
 def answers_table(results: Mapping[str, list[tuple[str, float]] | str], topn: int) -> str:
@@ -124,7 +116,7 @@ class AnalogyExplorerApp(WidgetApp):
         plane = analogy.parallelogram_plane(kv, a, b, c, extra=[w for w, _ in answers])
         note = "" if shown == picture else f" (drawn with {shown}: {picture} does not know every word)"
         score = "cosine" if method == "3cosadd" else "3CosMul score"
-        _replace_figure(self.figure, parallelogram_figure(
+        replace_figure(self.figure, parallelogram_figure(
             plane, answers, title=f"{a} : {b} :: {c} : {answers[0][0]}  — {shown}{note}"))
         cells = {n: (r if not isinstance(r, Exception) else str(r)) for n, r in results.items()}
         self.output.value = (f"<div>Top {self.topn} answers ({score}; a, b and c excluded):</div>"
@@ -182,7 +174,7 @@ class SectionAccuracyApp(WidgetApp):
             raise ValueError("No question can be answered by every vector set: the smallest vocabulary is too small.")
         tables = {name: r.table() for name, r in reports.items()}
         label = "all questions" if subset == "all" else "questions every set can answer"
-        _replace_figure(self.figure, section_accuracy_figure(
+        replace_figure(self.figure, section_accuracy_figure(
             tables, view=view, value=value, title=f"Google analogies, {method.replace('cos', 'Cos')}, {label}"))
         rows = "".join(
             f"<tr><td>{html.escape(n)}</td><td>{r.correct}/{r.total}</td><td><b>{r.accuracy:.1%}</b></td>"

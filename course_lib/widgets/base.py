@@ -21,6 +21,19 @@ def figure_widget(fig):
     return go.FigureWidget(fig)
 
 
+def replace_figure(widget, fig) -> None:
+    """Show the freshly built ``fig`` in the FigureWidget ``widget`` in place, so the figure the
+    learner sees stays the same object (a new trace count or new shapes are fine)."""
+    if len(widget.data) != len(fig.data):
+        widget.data = ()
+        widget.add_traces(list(fig.data))
+    else:
+        with widget.batch_update():
+            for old, new in zip(widget.data, fig.data):
+                old.update(new.to_plotly_json(), overwrite=True)
+    widget.layout = fig.layout
+
+
 class WidgetApp:
     css_class = "course-app"
 

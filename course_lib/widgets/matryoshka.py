@@ -11,15 +11,7 @@ from ..matryoshka.cost import DTYPES, LatencyTable, check_dtype, format_bytes, f
 from ..matryoshka.evaluate import ndcg_by_dims, retained
 from ..matryoshka.nesting import EVAL_DIMS, check_dim
 from ..viz.matryoshka import cost_bars, quality_curves
-from .base import WidgetApp, figure_widget
-
-
-def _replace_figure(widget, fig) -> None:
-    """Copy a freshly built figure into a FigureWidget in place (same traces, new shapes/annotations)."""
-    with widget.batch_update():
-        for old, new in zip(widget.data, fig.data):
-            old.update(new.to_plotly_json(), overwrite=True)
-        widget.layout = fig.layout
+from .base import WidgetApp, figure_widget, replace_figure
 
 
 def _table(header: list[str], rows: list[list[str]]) -> str:
@@ -62,7 +54,7 @@ class TruncationApp(WidgetApp):
         for name in self.embeddings:
             score, full = self.ndcg(name, dims), self.ndcg(name, self.full_dim)
             rows.append([html.escape(name), f"{score:.3f}", f"{100 * score / full:.1f}%"])
-        _replace_figure(self.figure, self._figure(dims))
+        replace_figure(self.figure, self._figure(dims))
         n = len(self.task.doc_ids)
         seconds, extrapolated = self.latency.estimate(n, dims)
         how = "estimated from timings measured" if extrapolated else "measured"
@@ -108,7 +100,7 @@ class StorageLatencyApp(WidgetApp):
         storage, seconds, _ = self.costs(n_docs, dims)
         i = DTYPES.index(dtype)
         _, extrapolated = self.latency.estimate(n_docs, dims, dtype)
-        _replace_figure(self.figure, self._figure(n_docs, dims, dtype))
+        replace_figure(self.figure, self._figure(n_docs, dims, dtype))
         how = (f"extrapolated linearly from FAISS timings measured over {self.latency.n_docs:,} vectors on this machine"
                if extrapolated else "measured with FAISS on this machine")
         self.output.value = (

@@ -9,17 +9,9 @@ import numpy as np
 from ..similarity import WordVectors, cosine_matrix, cosine_similarity, one_hot
 from ..text import UnknownWordError
 from ..viz.similarity import similarity_bars, similarity_heatmap
-from .base import WidgetApp, figure_widget
+from .base import WidgetApp, figure_widget, replace_figure
 
 SPACES = ("dense", "one-hot")
-
-
-def _replace_figure(widget, fig) -> None:
-    """Copy a freshly built figure into a FigureWidget in place (same number of traces)."""
-    with widget.batch_update():
-        for old, new in zip(widget.data, fig.data):
-            old.update(new.to_plotly_json(), overwrite=True)
-        widget.layout.update(fig.layout.to_plotly_json(), overwrite=True)
 
 
 def _clean(word: str) -> str:
@@ -88,7 +80,7 @@ class NeighbourBarsApp(WidgetApp):
             raise ValueError("Type a word.")
         neighbours = neighbour_similarities(self.vectors, word, k, space)
         title = f"{space}: cosine similarity of '{word}' with its {k} nearest words (chosen in the dense space)"
-        _replace_figure(self.figure, similarity_bars(word, neighbours, title=title))
+        replace_figure(self.figure, similarity_bars(word, neighbours, title=title))
         if space == "one-hot":
             note = (f"One-hot vectors: every one of these {k} words has cosine exactly 0 with '{html.escape(word)}' — "
                     "as has every other word of the vocabulary. One-hot vectors carry no notion of similarity.")
@@ -119,7 +111,7 @@ class SimilarityHeatmapApp(WidgetApp):
     def update(self, words: str, space: str) -> None:
         chosen = parse_words(words, self.vectors)
         matrix = pairwise_similarities(self.vectors, chosen, space)
-        _replace_figure(self.figure, similarity_heatmap(chosen, matrix, title=f"Cosine similarity ({space} vectors)"))
+        replace_figure(self.figure, similarity_heatmap(chosen, matrix, title=f"Cosine similarity ({space} vectors)"))
         off = matrix[~np.eye(len(chosen), dtype=bool)]
         i, j = np.unravel_index(np.argmax(np.where(np.eye(len(chosen), dtype=bool), -np.inf, matrix)), matrix.shape)
         self.output.value = (f"<div>{len(chosen)} words; off-diagonal cosines from {off.min():.3f} to {off.max():.3f}; "

@@ -11,15 +11,7 @@ from ..text import UnknownWordError
 from ..viz.word2vec import loss_figure, map_figure, neighbours_figure, noise_figure, step_figure, window_figure
 from ..word2vec.explore import (known_word, noise_table, project_2d, sentence_tokens, smooth, step_through,
                                 window_view)
-from .base import WidgetApp, figure_widget
-
-
-def _replace_figure(widget, fig) -> None:
-    """Copy a freshly built figure into a FigureWidget in place (same number of traces)."""
-    with widget.batch_update():
-        for old, new in zip(widget.data, fig.data):
-            old.update(new.to_plotly_json(), overwrite=True)
-        widget.layout.update(fig.layout.to_plotly_json(), overwrite=True)
+from .base import WidgetApp, figure_widget, replace_figure
 
 
 def _table(header: list[str], rows: list[list], max_rows: int = 40) -> str:
@@ -76,7 +68,7 @@ class WindowPairsApp(WidgetApp):
                 self._busy = False
             center = slider.value
         view = window_view(tokens, min(center, len(tokens) - 1), window)
-        _replace_figure(self.figure, window_figure(view))
+        replace_figure(self.figure, window_figure(view))
         rows = [[c, x, abs(j - view["center"])] for (c, x), j in zip(view["center_pairs"], view["context"])]
         self.output.value = (
             f"<div><b>Pairs with center '{html.escape(tokens[view['center']])}'</b></div>"
@@ -104,7 +96,7 @@ class NoiseExponentApp(WidgetApp):
 
     def update(self, power: float, top: int) -> None:
         table = noise_table(self.words, self.counts, power, top)
-        _replace_figure(self.figure, noise_figure(table))
+        replace_figure(self.figure, noise_figure(table))
         self.output.value = (
             f"<div>With α = {power:.2f}, '{html.escape(table['words'][0])}' is drawn with probability "
             f"{table['probs'][0]:.4f} (unigram: {table['unigram'][0]:.4f}); the rarer half of the vocabulary "
@@ -135,7 +127,7 @@ class TrainingStepApp(WidgetApp):
 
     def update(self, step: int, lr: float) -> None:
         run = self.run(lr)
-        _replace_figure(self.figure, step_figure(run, step))
+        replace_figure(self.figure, step_figure(run, step))
         rows = [[f"{c} → {x}", "real", f"{run.pos[0, i]:.3f}", f"{run.pos[step, i]:.3f}"]
                 for i, (c, x) in enumerate(run.pairs)]
         rows += [[f"{c} → {n}", "sampled", f"{run.neg[0, i, j]:.3f}", f"{run.neg[step, i, j]:.3f}"]
@@ -168,7 +160,7 @@ class LossCurveApp(WidgetApp):
                            title=f"Training loss (moving average over {smoothing} points)", log_y=log_y)
 
     def update(self, smoothing: int, x: str, log_y: bool) -> None:
-        _replace_figure(self.figure, self._figure(smoothing, x, log_y))
+        replace_figure(self.figure, self._figure(smoothing, x, log_y))
         parts = [f"{html.escape(n)}: {h[0]['loss']:.3f} → {np.mean([r['loss'] for r in h[-5:]]):.3f}"
                  for n, h in self.histories.items()]
         self.output.value = "<div>first → last loss: " + "; ".join(parts) + "</div>"
@@ -207,7 +199,7 @@ class VectorMapApp(WidgetApp):
         return map_figure(words, self._cache[key], title, marked, counts if any(counts) else None)
 
     def update(self, model: str, n_words: int, method: str, highlight: str) -> None:
-        _replace_figure(self.figure, self._figure(model, n_words, method, highlight))
+        replace_figure(self.figure, self._figure(model, n_words, method, highlight))
         self.output.value = ("<div>Distances on a 2-D map are only a rough guide: the vectors have "
                              f"{self.kvs[model].vector_size} dimensions.</div>")
 
@@ -238,7 +230,7 @@ class NeighboursApp(WidgetApp):
     def update(self, word: str, topn: int) -> None:
         results = self.results(word, topn)
         word = word.strip().lower()
-        _replace_figure(self.figure, neighbours_figure(word, results))
+        replace_figure(self.figure, neighbours_figure(word, results))
         sets = [set(w for w, _ in r) for r in results.values()]
         shared = set.intersection(*sets) if sets else set()
         self.output.value = (f"<div>{len(shared)} of the {topn} neighbours of '{html.escape(word)}' are the same in "
