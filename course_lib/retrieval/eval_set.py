@@ -47,12 +47,12 @@ PROFILE_DEFAULT = "profile"
 
 def eval_collection(questions=None, n_distractors: int | None | str = PROFILE_DEFAULT, seed: int = 0) -> np.ndarray:
     """doc_ids to index: every article that answers a question plus seeded random distractors
-    (``None``: the whole collection). By default ci: 400 distractors, laptop: 2,500, gpu: all."""
+    (``None``: the whole collection). By default ci: 120 distractors, laptop: 2,500, gpu: all."""
     from ..data import load_articles
 
     questions = load_eval_questions() if questions is None else questions
     if n_distractors == PROFILE_DEFAULT:
-        n_distractors = runtime.by_profile(ci=400, laptop=2500, gpu=None)
+        n_distractors = runtime.by_profile(ci=120, laptop=2500, gpu=None)
     all_ids = load_articles()["doc_id"].to_numpy()
     if n_distractors is None:
         return all_ids

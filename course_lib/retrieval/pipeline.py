@@ -319,8 +319,18 @@ class RAGPipeline:
         else:
             ranked = [self.fuse(d, s) for d, s in zip(dense, sparse)]
         if method.endswith("rerank") and self.reranker is not None:
+            self.prefetch_rerank_scores(queries, ranked)
             ranked = [self.rerank(q, r) for q, r in zip(queries, ranked)]
         return ranked
+
+    def prefetch_rerank_scores(self, queries: Sequence[str], ranked: Sequence[list[tuple[int, float]]]) -> None:
+        """Score every missing (query, top-candidate) pair of many queries in one batched call."""
+        pairs = list(dict.fromkeys((q, i) for q, r in zip(queries, ranked) for i, _ in r[: self.rerank_depth]
+                                   if (q, i) not in self._ce_cache))
+        if pairs:
+            scores = self.reranker.predict([(q, self.texts[i]) for q, i in pairs], batch_size=64,
+                                           show_progress_bar=False, convert_to_numpy=True)
+            self._ce_cache.update({key: float(s) for key, s in zip(pairs, np.asarray(scores).reshape(-1))})
 
     def doc_rankings(self, queries: Sequence[str], method: str, model: str | None = None,
                      query_vectors: np.ndarray | None = None) -> list[list[int]]:
