@@ -78,7 +78,7 @@ def main() -> None:
         "rerank_depth": depth,
         "ndcg10": by_model["base"],
         "ndcg10_by_model": by_model,
-        "recall10": {m: round(float(v), 4) for m, v in results[results.model == "base"].set_index("method")["recall@10"].items()},
+        "recall10": {m.replace("+", "_"): round(float(v), 4) for m, v in results[results.model == "base"].set_index("method")["recall@10"].items()},
         "p50_ms": round(float(lat.total.median()), 1),
         "p95_ms": round(float(lat.total.quantile(0.95)), 1),
         "stage_p50_ms": stages,
