@@ -71,7 +71,7 @@ SPECS: dict[str, list[App]] = {
     ],
     "05": [
         App("course-truncation", slider("dimensions", 5, "ArrowLeft"), "plot"),  # fewer dimensions kept
-        App("course-storage-latency", type_text("64", "dimensions"), "plot"),    # 64-d vectors: smaller bars
+        App("course-storage-latency", type_text("128", "dimensions"), "plot"),   # the notebook opens at 64 dims
     ],
     "06": [
         App("course-rag-search", type_text("Which planet is closest to the Sun?", "question"), "output"),
