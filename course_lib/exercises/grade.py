@@ -82,7 +82,8 @@ def execute_and_grade(path: Path, profile: str = "ci", timeout_s: int = 900) -> 
 
 
 def format_table(reports: list[dict]) -> str:
-    lines = [f"{'notebook':<34} {'exercise':<28} {'score':>7}  result"]
+    w = max([len("notebook")] + [len(rep["notebook"]) for rep in reports])
+    lines = [f"{'notebook':<{w}} {'exercise':<28} {'score':>7}  result"]
     total = possible = 0.0
     for rep in reports:
         for row in rep["rows"]:
@@ -94,10 +95,10 @@ def format_table(reports: list[dict]) -> str:
                 result = "not attempted"
             else:
                 result = f"{row['cases_passed']}/{row['cases']} cases — {row['first_failure']}"
-            lines.append(f"{rep['notebook']:<34} {row['exercise']:<28} {row['score']:>3g}/{row['points']:<3g}  {result}")
+            lines.append(f"{rep['notebook']:<{w}} {row['exercise']:<28} {row['score']:>3g}/{row['points']:<3g}  {result}")
         for err in rep["errors"]:
-            lines.append(f"{rep['notebook']:<34} (cell error) {err}")
-    lines.append(f"{'TOTAL':<34} {'':<28} {total:>3g}/{possible:<3g}")
+            lines.append(f"{rep['notebook']:<{w}} (cell error) {err}")
+    lines.append(f"{'TOTAL':<{w}} {'':<28} {total:>3g}/{possible:<3g}")
     return "\n".join(lines)
 
 

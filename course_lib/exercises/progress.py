@@ -66,7 +66,7 @@ def table() -> list[dict]:
     for ex in sorted(load_all().values(), key=lambda e: (e.notebook, e.id)):
         entry = state.get(ex.id, {})
         checked, graded = entry.get("check", {}), entry.get("graded", {})
-        if graded:
+        if graded and graded["attempted"]:
             status = "graded ✅" if graded["passed"] else f"graded {graded['score']:g}/{ex.points}"
         elif checked:
             status = "passes ✅" if checked["passed"] else ("tried ❌" if checked["attempted"] else "not started")
