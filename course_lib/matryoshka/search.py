@@ -15,15 +15,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..retrieval.task import top_k_positions
 from .cost import pack_binary
 from .nesting import check_dim, truncate
-
-
-def _topk_from_scores(scores: np.ndarray, k: int) -> np.ndarray:
-    k = min(k, scores.shape[1])
-    top = np.argpartition(-scores, k - 1, axis=1)[:, :k]
-    order = np.argsort(-np.take_along_axis(scores, top, axis=1), axis=1, kind="stable")
-    return np.take_along_axis(top, order, axis=1)
 
 
 def exact_search(queries: np.ndarray, docs: np.ndarray, k: int = 10, index=None) -> np.ndarray:
@@ -41,7 +35,7 @@ def exact_search(queries: np.ndarray, docs: np.ndarray, k: int = 10, index=None)
 def rescore(queries: np.ndarray, docs: np.ndarray, candidates: np.ndarray, k: int = 10) -> np.ndarray:
     """Re-rank each query's candidate positions by the full inner product; keep the best ``k``."""
     scores = np.einsum("qd,qcd->qc", queries, docs[candidates])
-    return np.take_along_axis(candidates, _topk_from_scores(scores, k), axis=1)
+    return np.take_along_axis(candidates, top_k_positions(scores, k), axis=1)
 
 
 def two_stage_search(queries: np.ndarray, docs: np.ndarray, coarse_dims: int = 64, shortlist: int = 100,
@@ -90,7 +84,7 @@ class Int8Quantiser:
 
 def int8_search(queries: np.ndarray, codes: np.ndarray, quantiser: Int8Quantiser, k: int = 10) -> np.ndarray:
     """Float queries against int8-stored documents (decoded on the fly): top-``k`` positions."""
-    return _topk_from_scores(queries @ quantiser.decode(codes).T, k)
+    return top_k_positions(queries @ quantiser.decode(codes).T, k)
 
 
 # ---- binary quantisation ---------------------------------------------------------------------

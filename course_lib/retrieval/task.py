@@ -70,13 +70,17 @@ def evaluate_rankings(task: RetrievalTask, rankings: Sequence[Sequence[int]]) ->
     return mean_metrics(rankings, task.relevant_positions())
 
 
-def dense_rankings(query_vectors: np.ndarray, doc_vectors: np.ndarray, k: int = 100) -> np.ndarray:
-    """Exact inner-product search (vectors are L2-normalised, so this is cosine), top k positions."""
-    scores = query_vectors @ doc_vectors.T
+def top_k_positions(scores: np.ndarray, k: int) -> np.ndarray:
+    """Column positions of each row's ``k`` highest scores, best first (ties: lower position first)."""
     k = min(k, scores.shape[1])
     top = np.argpartition(-scores, k - 1, axis=1)[:, :k]
-    order = np.take_along_axis(scores, top, axis=1).argsort(axis=1)[:, ::-1]
+    order = np.argsort(-np.take_along_axis(scores, top, axis=1), axis=1, kind="stable")
     return np.take_along_axis(top, order, axis=1)
+
+
+def dense_rankings(query_vectors: np.ndarray, doc_vectors: np.ndarray, k: int = 100) -> np.ndarray:
+    """Exact inner-product search (vectors are L2-normalised, so this is cosine), top k positions."""
+    return top_k_positions(query_vectors @ doc_vectors.T, k)
 
 
 def encode_task(model, task: RetrievalTask, max_seq_length: int | None = None, batch_size: int = 64,

@@ -113,15 +113,20 @@ def _planted_questions(rng, words, vectors, n_questions, plant=0.5):
     return questions, vectors
 
 
+def _random_query_cases(rng, sizes):
+    """Hidden cases: one random a : b :: c query per (vocabulary size, dimension)."""
+    cases = []
+    for n, dim in sizes:
+        words, vectors = _random_vocab(rng, n, dim)
+        a, b, c = (words[i] for i in rng.choice(n, size=3, replace=False))
+        cases.append(Case(args=(a, b, c, words, vectors), hidden=True))
+    return cases
+
+
 # ---- cases -----------------------------------------------------------------------------------------
 
 def _solve_cases():
-    rng = np.random.default_rng(31)
-    hidden = []
-    for n, dim in ((4, 2), (20, 5), (300, 16), (1500, 50)):
-        words, vectors = _random_vocab(rng, n, dim)
-        a, b, c = (words[i] for i in rng.choice(n, size=3, replace=False))
-        hidden.append(Case(args=(a, b, c, words, vectors), hidden=True))
+    hidden = _random_query_cases(np.random.default_rng(31), ((4, 2), (20, 5), (300, 16), (1500, 50)))
     return [
         Case(args=("man", "king", "woman", _ROYAL_WORDS, _ROYAL), label="man : king :: woman : queen",
              expected="queen", hint="t = v_king − v_man + v_woman points at 'queen' once every vector has length 1."),
@@ -163,12 +168,7 @@ def _accuracy_cases():
 
 
 def _cosmul_cases():
-    rng = np.random.default_rng(33)
-    hidden = []
-    for n, dim in ((5, 2), (30, 4), (300, 16), (1500, 50)):
-        words, vectors = _random_vocab(rng, n, dim)
-        a, b, c = (words[i] for i in rng.choice(n, size=3, replace=False))
-        hidden.append(Case(args=(a, b, c, words, vectors), hidden=True))
+    hidden = _random_query_cases(np.random.default_rng(33), ((5, 2), (30, 4), (300, 16), (1500, 50)))
     # Found by a search over tiny 2-D examples: 3CosAdd answers "y", 3CosMul answers "x".
     words = ["a", "b", "c", "x", "y"]
     vectors = np.array([
