@@ -7,7 +7,9 @@ Prints progress on stderr and one JSON object last on stdout:
 * ``ndcg10``: {bm25, dense, hybrid, hybrid_rerank, dense_rerank} with the base MiniLM, and
   ``ndcg10_by_model``: the same per dense model (base, fine-tuned, mrl-64);
 * ``p50_ms`` / ``p95_ms``: one question at a time, dense retrieval + cross-encoder re-rank of the
-  top 20 (10 in ci) + prompt + extractive answer, on this CPU;
+  top 20 (10 in ci) + prompt + extractive answer, on this CPU, with the cross-encoder served in
+  int8 (as notebook 06 does); ``fp32``: the same latency and the re-rank nDCG@10 with the float32
+  cross-encoder, for comparison;
 * ``hnsw_recall10``: recall@10 of HNSW against exact search at the smallest efSearch reaching
   0.95 (or the best one measured), with ``hnsw_ef_search``;
 * ``eval_questions``, ``collection`` (what was searched), ``notes`` (fallbacks used).
@@ -28,7 +30,7 @@ def main() -> None:
     from course_lib import runtime
     from course_lib.data import load_articles
     from course_lib.retrieval import chunking, encoders, eval_set, indexes, pipeline
-    from course_lib.retrieval.rerank import load_course_cross_encoder
+    from course_lib.retrieval.rerank import is_int8, load_course_cross_encoder, quantize_for_cpu
 
     runtime.seed_everything(0)
     t_start = time.perf_counter()
@@ -41,7 +43,7 @@ def main() -> None:
     chunks = chunking.chunk_collection(collection, size=112, overlap=16)
     log(f"[rag] {len(chunks):,} chunks; loading models …")
     encs = encoders.load_encoders(args.profile)
-    cross = load_course_cross_encoder(args.profile)
+    cross = load_course_cross_encoder(args.profile)   # float32 first, for the comparison below
     notes = encoders.notes(encs) + [f"cross-encoder: {cross.note}"]
     for n in notes:
         log("[rag]  ", n)
@@ -57,6 +59,18 @@ def main() -> None:
 
     log("[rag] latency, one question at a time (dense + re-rank) …")
     texts = [q.question for q in questions]
+    fp32 = {}
+    if rag.has_reranker:
+        lat32 = pipeline.per_query_latency(rag, texts, method="dense+rerank", model="base", k=10)
+        fp32 = {"ndcg10": {m.replace("+", "_"): round(float(v), 4) for m, v in
+                           results[results.model == "base"].set_index("method")["ndcg@10"].items() if "rerank" in m},
+                "p50_ms": round(float(lat32.total.median()), 1), "p95_ms": round(float(lat32.total.quantile(0.95)), 1)}
+        rag.set_reranker(quantize_for_cpu(cross.model), cross.note + ", int8")
+        log("[rag] re-evaluating with the int8 cross-encoder …")
+        results = pipeline.evaluate(rag, questions)
+        log(results.round(3).to_string())
+        by_model = {m: {meth.replace("+", "_"): round(float(v), 4) for meth, v in
+                        results[results.model == m].set_index("method")["ndcg@10"].items()} for m in rag.models}
     lat = pipeline.per_query_latency(rag, texts, method="dense+rerank", model="base", k=10)
     stages = {s: round(float(lat[s].median()), 2) for s in ("embed query", "dense search", "re-rank", "answer")
               if s in lat}
@@ -82,6 +96,8 @@ def main() -> None:
         "p50_ms": round(float(lat.total.median()), 1),
         "p95_ms": round(float(lat.total.quantile(0.95)), 1),
         "stage_p50_ms": stages,
+        "reranker_int8": is_int8(rag.reranker),
+        "fp32": fp32,
         "hnsw_recall10": round(float(pick.recall10), 4),
         "hnsw_ef_search": int(pick.value),
         "hnsw_ms_per_query": round(float(pick.ms_per_query), 4),

@@ -82,3 +82,28 @@ def test_loss_datasets_share_the_same_rows():
     assert loss_dataset("mnr_hardneg", t).column_names == ["anchor", "positive", "negative"]
     with pytest.raises(ValueError, match="Unknown loss"):
         make_loss("hinge", None, None)
+
+
+def test_int8_quantisation_keeps_minilm_vectors_and_runs_a_cross_encoder(minilm):
+    import copy
+
+    from sentence_transformers import CrossEncoder
+
+    from course_lib.models import minilm_path
+    from course_lib.retrieval.rerank import is_int8, quantize_for_cpu
+
+    texts = ["Which planet is red?", "Mars is known as the Red Planet.", "The tomato is an edible berry.",
+             "Lake Baikal is the deepest lake.", "Chess is a board game for two players."]
+    fp32 = minilm.encode(texts, convert_to_numpy=True, normalize_embeddings=True)
+    small = quantize_for_cpu(copy.deepcopy(minilm))
+    int8 = small.encode(texts, convert_to_numpy=True, normalize_embeddings=True)
+    assert is_int8(small) and not np.array_equal(fp32, int8)       # really a different computation …
+    assert np.min(np.sum(fp32 * int8, axis=1)) > 0.95                 # … giving nearly the same vectors
+    assert np.argmax(int8[1:] @ int8[0]) == 0                         # the red-planet question still finds Mars
+
+    ce = CrossEncoder(str(minilm_path()), num_labels=1, max_length=48, local_files_only=True, device="cpu",
+                      config_kwargs={"num_hidden_layers": 1})
+    assert quantize_for_cpu(ce) is ce and is_int8(ce)
+    assert any(type(m).__module__.startswith("torch.ao.nn.quantized.dynamic") for m in ce.modules())
+    scores = ce.predict([(texts[0], t) for t in texts[1:]], show_progress_bar=False)
+    assert scores.shape == (4,) and np.isfinite(scores).all()

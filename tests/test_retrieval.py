@@ -219,3 +219,23 @@ def test_evaluate_doc_rankings(pipe):
     assert m["mrr@10"] == pytest.approx((1 + 0.5) / 2) and m["recall@1"] == 0.5
     ranks = pipe.doc_rankings(["deepest lake", "board game with 64 squares"], "hybrid")
     assert ranks[0][0] == 4 and ranks[1][0] == 3
+
+
+def test_compare_rerankers_swaps_models_and_puts_the_pipeline_back():
+    from course_lib.retrieval.eval_set import EvalQuestion
+    from course_lib.retrieval.pipeline import compare_rerankers
+    from test_retrieval_fakes import OverlapCrossEncoder
+
+    class ContraryCrossEncoder(OverlapCrossEncoder):   # prefers the passages sharing the fewest words
+        def predict(self, pairs, **kwargs):
+            return -super().predict(pairs, **kwargs)
+
+    p = tiny_pipeline()
+    own = p.reranker
+    questions = [EvalQuestion("a", "Which lake is the deepest lake in the world?", "Baikal", ("Lake Baikal",), (4,), "Geography", "keyword"),
+                 EvalQuestion("b", "Which planet is known as the Red Planet?", "Mars", ("Mars",), (0,), "Physical sciences", "keyword")]
+    table = compare_rerankers(p, {"overlap": own, "contrary": ContraryCrossEncoder()}, questions, ["deepest lake"])
+    assert p.reranker is own
+    assert table.loc["overlap", "nDCG@10 hybrid + re-rank"] == 1.0            # the word-overlap scorer finds both
+    assert table.loc["contrary", "nDCG@10 hybrid + re-rank"] < 1.0            # its cached scores were not reused
+    assert (table[["re-rank ms (median)", "query ms (median)"]] > 0).all().all()

@@ -1,8 +1,9 @@
 """The course's own trained models, shared by notebooks 04, 05 and 06.
 
 * ``load_or_train_cross_encoder(profile)`` — ``cross-encoder-{profile}``: MiniLM + a one-logit head,
-  trained with binary cross-entropy on (description, article) pairs of the train split, labelled 1,
-  and BM25-mined / random negatives, labelled 0.
+  trained with binary cross-entropy on (query, "title: article") pairs of the train split, labelled
+  1, and BM25-mined / random negatives, labelled 0; a query is the article's description or one
+  of its sentences.
 * ``load_or_train_bi_encoder(profile)`` — ``finetuned-minilm-{profile}``: MiniLM fine-tuned with
   MultipleNegativesRankingLoss (InfoNCE, scale 20 = τ 0.05) on (description, article, hard negative)
   triplets of the train split; the hard negative is BM25-mined and filtered (same description as
@@ -37,6 +38,7 @@ class Recipe:
     ce_threshold: float = 0.5
     ce_queries: int = 334      # cross-encoder training: queries × (1 positive + 2 negatives)
     ce_steps: int = 63
+    ce_sentence_share: float = 0.5   # share of those queries that are a sentence of the article, not its description
     ce_batch_size: int = 16
     ce_max_length: int = 96
     eval_queries: int | None = 300
@@ -47,7 +49,7 @@ class Recipe:
 RECIPES = {
     "ci": Recipe(steps=2, batch_size=8, max_seq_length=32, n_candidates=5, ce_checked=2, ce_queries=16,
                  ce_steps=2, ce_batch_size=8, ce_max_length=48, eval_queries=40, eval_distractors=200),
-    "laptop": Recipe(steps=20, batch_size=32, max_seq_length=48, learning_rate=6e-5, ce_queries=214, ce_steps=40,
+    "laptop": Recipe(steps=20, batch_size=32, max_seq_length=48, learning_rate=6e-5, ce_queries=1600, ce_steps=300,
                      ce_max_length=64),
     "gpu": Recipe(steps=400, batch_size=64, max_seq_length=128, learning_rate=3e-5, n_candidates=30,
                   ce_checked=5, ce_queries=6000, ce_steps=1125, ce_batch_size=32, ce_max_length=160,
@@ -89,6 +91,13 @@ def train_split() -> TrainSplit:
 
 
 @lru_cache(maxsize=None)
+def train_titles() -> tuple[str, ...]:
+    from ..data.wiki import load_articles
+
+    return tuple(load_articles().set_index("doc_id").loc[train_split().doc_ids, "title"])
+
+
+@lru_cache(maxsize=None)
 def train_bm25():
     from ..retrieval.bm25 import BM25Index
 
@@ -119,6 +128,8 @@ def mine_triplets(rows: np.ndarray, recipe: Recipe, cross_encoder=None, rng=None
     Filters: same answer as the positive (done in ``bm25_candidates``), then the cross-encoder
     (when given) on the first ``recipe.ce_checked`` candidates. A row whose candidates are all
     removed falls back to a random article with another answer. Returns (negative per row, counts)."""
+    from ..retrieval.chunking import passage_text
+
     split = train_split()
     rng = rng or np.random.default_rng(recipe.seed)
     candidates = bm25_candidates(rows, recipe.n_candidates)
@@ -126,7 +137,8 @@ def mine_triplets(rows: np.ndarray, recipe: Recipe, cross_encoder=None, rng=None
     probs = [np.zeros(len(c)) for c in checked]
     if cross_encoder is not None:
         # one batched cross-encoder pass over every (query, candidate) pair: much faster than per row
-        pairs = [(split.descriptions[r], split.texts[c]) for r, cs in zip(rows, checked) for c in cs]
+        titles = train_titles()
+        pairs = [(split.descriptions[r], passage_text(titles[c], split.texts[c])) for r, cs in zip(rows, checked) for c in cs]
         flat = (np.asarray(cross_encoder.predict(pairs, batch_size=64, show_progress_bar=False)).reshape(-1)
                 if pairs else np.zeros(0))
         bounds = np.cumsum([0] + [len(c) for c in checked])
@@ -170,6 +182,7 @@ def silver_pairs(cross_encoder, n_queries: int = 30, per_query: int = 3, seed: i
 
     from ..data.wiki import load_articles, split_of
     from ..retrieval.bm25 import BM25Index
+    from ..retrieval.chunking import passage_text
     from .cross_encoder import cross_scores
     from .negatives import answer_groups
 
@@ -186,7 +199,7 @@ def silver_pairs(cross_encoder, n_queries: int = 30, per_query: int = 3, seed: i
     for i in picks:
         query = df["description"][i]
         docs, _ = index.search(query, k=per_query)
-        probs = cross_scores(cross_encoder, query, [df["text"][int(d)] for d in docs])
+        probs = cross_scores(cross_encoder, query, [passage_text(df["title"][int(d)], df["text"][int(d)]) for d in docs])
         for d, p in zip(docs, probs):
             rows.append({"query": query, "candidate": df["title"][int(d)], "cross_encoder_p": round(float(p), 3),
                          "silver": bool(p > 0.5), "gold": groups[int(d)] == groups[i]})
@@ -195,20 +208,57 @@ def silver_pairs(cross_encoder, n_queries: int = 30, per_query: int = 3, seed: i
 
 # ---- cross-encoder ---------------------------------------------------------------------------------
 
-def train_course_cross_encoder(recipe: Recipe):
-    """The cross-encoder recipe: each query's positive (1), best BM25 other-answer article (0), a random one (0)."""
-    from .cross_encoder import cross_encoder_rows, train_cross_encoder
+def cross_encoder_queries(rows: np.ndarray, recipe: Recipe) -> list[str]:
+    """One query per train row: its description, or (for ``ce_sentence_share`` of the rows) one
+    of its article's sentences. Descriptions teach "Edible berry" → tomato (notebook 04's task);
+    sentences teach matching a statement of fact to the passage that makes it, which is what a
+    question asked of notebook 06's collection needs (like the Inverse Cloze Task of Lee, Chang &
+    Toutanova 2019, except that the sentence stays in the passage)."""
+    from ..retrieval.chunking import split_sentences
 
     split = train_split()
+    rng = np.random.default_rng(recipe.seed + 2)
+    queries = []
+    for r in rows:
+        sentences = [s for s in split_sentences(split.texts[r]) if len(s.split()) >= 5]
+        use_sentence = len(sentences) >= 2 and rng.random() < recipe.ce_sentence_share
+        queries.append(sentences[int(rng.integers(len(sentences)))] if use_sentence else split.descriptions[r])
+    return queries
+
+
+def cross_encoder_training_rows(recipe: Recipe):
+    """(query, passage, label) rows: each query's article (1), the best BM25 article with another
+    answer (0) and a random one (0). Passages are "title: text", as notebook 06 indexes them.
+    Articles that answer notebook 06's evaluation questions are left out, so that notebook's
+    re-ranking figures are measured on articles the cross-encoder never saw."""
+    from ..retrieval.chunking import passage_text
+    from ..retrieval.eval_set import load_eval_questions
+    from .cross_encoder import cross_encoder_rows
+
+    split = train_split()
+    titles = train_titles()
+    held_out = {d for q in load_eval_questions() for d in q.doc_ids}
+    order = sample_rows(len(split.texts), recipe.seed + 1)
+    rows = np.array([r for r in order if int(split.doc_ids[r]) not in held_out][:recipe.ce_queries])
+    queries = cross_encoder_queries(rows, recipe)
+    found, _ = train_bm25().search(queries, k=9)
     rng = np.random.default_rng(recipe.seed + 1)
-    rows = sample_rows(recipe.ce_queries, recipe.seed + 1)
     negatives = []
-    for r, cands in zip(rows, bm25_candidates(rows, 1)):
+    for r, docs in zip(rows, found):
+        hard = [int(d) for d in docs if split.groups[int(d)] != split.groups[r]][:1]
         rand = int(rng.integers(len(split.texts)))
         while split.groups[rand] == split.groups[r]:
             rand = int(rng.integers(len(split.texts)))
-        negatives.append([split.texts[c] for c in cands[:1]] + [split.texts[rand]])
-    data = cross_encoder_rows([split.descriptions[r] for r in rows], [split.texts[r] for r in rows], negatives)
+        negatives.append([passage_text(titles[c], split.texts[c]) for c in hard + [rand]])
+    positives = [passage_text(titles[r], split.texts[r]) for r in rows]
+    return cross_encoder_rows(queries, positives, negatives)
+
+
+def train_course_cross_encoder(recipe: Recipe):
+    """The cross-encoder recipe: BinaryCrossEntropyLoss on ``cross_encoder_training_rows``."""
+    from .cross_encoder import train_cross_encoder
+
+    data = cross_encoder_training_rows(recipe)
     return train_cross_encoder(data.shuffle(seed=recipe.seed), steps=recipe.ce_steps, batch_size=recipe.ce_batch_size,
                                seed=recipe.seed, max_length=recipe.ce_max_length)
 

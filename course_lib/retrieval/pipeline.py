@@ -169,6 +169,11 @@ class RAGPipeline:
     def has_reranker(self) -> bool:
         return self.reranker is not None
 
+    def set_reranker(self, model, note: str = "") -> None:
+        """Swap the cross-encoder; the scores cached from the previous one are dropped."""
+        self.reranker, self.reranker_note = model, note
+        self._ce_cache.clear()
+
     def passage(self, i: int, score: float) -> Passage:
         row = self.chunks.iloc[int(i)]
         return Passage(int(row.chunk_id), int(row.doc_id), row.title, row.text, float(score), row.topic)
@@ -377,6 +382,28 @@ def per_query_latency(pipeline: RAGPipeline, queries: Sequence[str], method: str
             total = 1000 * (time.perf_counter() - t0)
             rows.append({"query": q, **result.timings, "total": total})
     return pd.DataFrame(rows).fillna(0.0)
+
+
+def compare_rerankers(pipeline: RAGPipeline, rerankers: dict[str, object], questions,
+                      latency_queries: Sequence[str], model: str | None = None) -> pd.DataFrame:
+    """One row per re-ranker (e.g. float32 vs int8): nDCG@10 of dense + re-rank and hybrid + re-rank
+    on ``questions``, and the per-query latency of dense + re-rank on ``latency_queries``.
+    The pipeline's own re-ranker is put back afterwards."""
+    model = pipeline.check_model(model)
+    own = (pipeline.reranker, pipeline.reranker_note)
+    rows = []
+    try:
+        for name, reranker in rerankers.items():
+            pipeline.set_reranker(reranker)
+            quality = evaluate(pipeline, questions, methods=("dense+rerank", "hybrid+rerank"), models=[model])
+            lat = per_query_latency(pipeline, latency_queries, method="dense+rerank", model=model)
+            rows.append({"re-ranker": name,
+                         **{f"nDCG@10 {METHOD_LABELS[m]}": v for m, v in zip(quality["method"], quality["ndcg@10"])},
+                         "re-rank ms (median)": lat["re-rank"].median(), "query ms (median)": lat["total"].median(),
+                         "query ms (95th pct)": lat["total"].quantile(0.95)})
+    finally:
+        pipeline.set_reranker(*own)
+    return pd.DataFrame(rows).set_index("re-ranker")
 
 
 def chunk_size_sweep(articles: pd.DataFrame, questions, model, sizes: Sequence[int] = (16, 32, 64, 128, 256),

@@ -10,6 +10,7 @@ packaged); ``load_course_cross_encoder`` loads it, or says why it cannot.
 """
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -23,8 +24,18 @@ class ModelLoad:
     note: str
 
 
-def load_course_cross_encoder(profile: str | None = None) -> ModelLoad:
-    """Notebook 04's cross-encoder (``cross-encoder-{profile}``), trained there if missing."""
+def load_course_cross_encoder(profile: str | None = None, int8: bool = False) -> ModelLoad:
+    """Notebook 04's cross-encoder (``cross-encoder-{profile}``), trained there if missing;
+    ``int8=True`` serves it quantised (``quantize_for_cpu``)."""
+    loaded = _load_course_cross_encoder(profile)
+    if int8 and loaded.model is not None:
+        quantize_for_cpu(loaded.model)
+        if is_int8(loaded.model):   # (not on a GPU)
+            return ModelLoad(loaded.model, loaded.note + ", its linear layers in int8 for the CPU")
+    return loaded
+
+
+def _load_course_cross_encoder(profile: str | None) -> ModelLoad:
     try:
         from ..contrastive.course_models import load_or_train_cross_encoder
     except ImportError as err:
@@ -48,6 +59,29 @@ def _saved_cross_encoder(profile: str | None, why: str) -> ModelLoad:
                          f"the saved cross-encoder-{profile} ({why})")
     return ModelLoad(None, f"No cross-encoder: {why}. Re-ranking is skipped (the '+ re-rank' rows equal "
                            "the rows without it) until notebook 04 has been run.")
+
+
+def quantize_for_cpu(model):
+    """The cross-encoder with its linear layers in int8 (PyTorch dynamic quantisation), on CPU.
+
+    Weights are stored as 8-bit integers and activations are quantised on the fly, so the matrix
+    products, where a transformer spends its time, run in integer arithmetic: on this course's
+    2-core CPU re-ranking 20 passages gets about a third faster, for scores that move by about
+    0.01 (notebook 06 measures both). On a GPU the model is returned unchanged: bf16 autocast is
+    the faster route there. Works in place and returns the model."""
+    import torch
+
+    if next(model.parameters()).device.type != "cpu":
+        return model
+    with warnings.catch_warnings():   # torch 2.13 recommends torchao; the eager API still works and needs no extra package
+        warnings.simplefilter("ignore")
+        torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8, inplace=True)
+    model.course_int8 = True
+    return model
+
+
+def is_int8(model) -> bool:
+    return bool(getattr(model, "course_int8", False))
 
 
 def cross_encoder_scores(model, query: str, passages: Sequence[str], batch_size: int = 32) -> np.ndarray:
