@@ -75,6 +75,7 @@ def test_heatmap_shows_the_cosine_matrix_of_the_typed_words(vectors):
     assert "'wine' – 'beer'" in app.output.value
     assert_changes(app, "space", "one-hot")
     np.testing.assert_array_equal(app.figure.data[0].z, np.eye(3))
+    assert "every pair of different words has cosine 0.000" in app.output.value and "most similar" not in app.output.value
 
 
 def test_heatmap_bad_input_messages(vectors):

@@ -19,7 +19,7 @@ def similarity_bars(word: str, neighbours: Sequence[tuple[str, float]], title: s
     fig.update_layout(
         title=title or f"Cosine similarity with '{word}'", height=max(260, 28 * len(labels) + 120),
         xaxis=dict(title="cosine similarity", range=[min(-0.05, min(values, default=0) - 0.05), 1.05]),
-        yaxis=dict(autorange="reversed"), margin=dict(l=10, r=10, t=50, b=40),
+        yaxis=dict(autorange="reversed"), margin=dict(l=10, r=10, t=70 if "<br>" in (title or "") else 50, b=40),
     )
     return fig
 

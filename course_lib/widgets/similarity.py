@@ -79,7 +79,8 @@ class NeighbourBarsApp(WidgetApp):
         if not word:
             raise ValueError("Type a word.")
         neighbours = neighbour_similarities(self.vectors, word, k, space)
-        title = f"{space}: cosine similarity of '{word}' with its {k} nearest words (chosen in the dense space)"
+        # two lines: a one-line title was cut off at the figure's width in JupyterLab
+        title = f"{space}: cosine similarity of '{word}'<br><sup>with its {k} nearest words (chosen in the dense space)</sup>"
         replace_figure(self.figure, similarity_bars(word, neighbours, title=title))
         if space == "one-hot":
             note = (f"One-hot vectors: every one of these {k} words has cosine exactly 0 with '{html.escape(word)}' — "
@@ -113,6 +114,10 @@ class SimilarityHeatmapApp(WidgetApp):
         matrix = pairwise_similarities(self.vectors, chosen, space)
         replace_figure(self.figure, similarity_heatmap(chosen, matrix, title=f"Cosine similarity ({space} vectors)"))
         off = matrix[~np.eye(len(chosen), dtype=bool)]
+        if np.isclose(off.min(), off.max()):   # one-hot: no pair stands out, so naming a "most similar" one would mislead
+            self.output.value = (f"<div>{len(chosen)} words; every pair of different words has cosine {off.max():.3f}: "
+                                 "no pair is more similar than another.</div>")
+            return
         i, j = np.unravel_index(np.argmax(np.where(np.eye(len(chosen), dtype=bool), -np.inf, matrix)), matrix.shape)
         self.output.value = (f"<div>{len(chosen)} words; off-diagonal cosines from {off.min():.3f} to {off.max():.3f}; "
                              f"most similar pair: '{html.escape(chosen[i])}' – '{html.escape(chosen[j])}' ({matrix[i, j]:.3f}).</div>")
