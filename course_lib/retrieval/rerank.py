@@ -62,13 +62,13 @@ def _saved_cross_encoder(profile: str | None, why: str) -> ModelLoad:
 
 
 def quantize_for_cpu(model):
-    """The cross-encoder with its linear layers in int8 (PyTorch dynamic quantisation), on CPU.
+    """A model (here the cross-encoder) with its linear layers in int8: PyTorch dynamic quantisation.
 
     Weights are stored as 8-bit integers and activations are quantised on the fly, so the matrix
     products, where a transformer spends its time, run in integer arithmetic: on this course's
-    2-core CPU re-ranking 20 passages gets about a third faster, for scores that move by about
-    0.01 (notebook 06 measures both). On a GPU the model is returned unchanged: bf16 autocast is
-    the faster route there. Works in place and returns the model."""
+    2-core CPU re-ranking 20 passages takes about a third less time, and the scores move a little
+    (notebook 06 measures both). A model on a GPU is returned unchanged. Works in place and
+    returns the model."""
     import torch
 
     if next(model.parameters()).device.type != "cpu":
