@@ -69,6 +69,19 @@ def _execute(path: Path, *, solutions: bool, twice: bool, grade: bool, timeout_s
     return nb, rows
 
 
+def reference_run(path: Path):
+    """The (memoised) graded run with the reference solutions, twice in one kernel; asserts that it
+    raised nothing and scored full marks on exactly the notebook's exercises. Returns the notebook."""
+    from course_lib.exercises import core
+
+    nb, rows = run(path, solutions=True, twice=True, grade=True)
+    assert errors(nb) == []
+    expected = {e.id for e in core.for_notebook(Path(path).name[:2])}
+    assert rows is not None and {r["exercise"] for r in rows} == expected
+    assert all(r["passed"] and r["score"] == r["points"] for r in rows), rows
+    return nb
+
+
 def errors(nb) -> list[str]:
     return [f"{o.get('ename')}: {o.get('evalue')}\n  in cell:\n{c.source[:400]}"
             for c in nb.cells if c.cell_type == "code"
