@@ -26,7 +26,14 @@ OFFLINE_SWITCHES = {
     "HF_HUB_DISABLE_TELEMETRY": "1",
     "TOKENIZERS_PARALLELISM": "false",
 }
-for _key, _value in OFFLINE_SWITCHES.items():
+# Third-party loading noise a learner cannot act on: transformers' load reports (a red stderr block
+# for every freshly initialised head) and one "Loading weights" progress bar per model load.
+# setdefault, so anyone debugging can still turn them back on from the environment.
+QUIET_SWITCHES = {
+    "TRANSFORMERS_VERBOSITY": "error",
+    "HF_HUB_DISABLE_PROGRESS_BARS": "1",
+}
+for _key, _value in {**OFFLINE_SWITCHES, **QUIET_SWITCHES}.items():
     os.environ.setdefault(_key, _value)
 
 PROFILES = ("ci", "laptop", "gpu")
@@ -131,10 +138,33 @@ class Runtime:
         return f"profile={self.profile}  device={self.device}  seed={self.seed}"
 
 
+CI_BANNER = (
+    "**You are running the `ci` profile.** It exists for the automated tests: corpora, models and "
+    "training runs are cut to a few seconds, so the numbers and plots below are *not meaningful* "
+    "(collapsed vectors, random re-rankers, wrong answers). Restart with `PROFILE = \"laptop\"` "
+    "(or no profile at all) to see what the text describes."
+)
+
+
+def show_ci_banner() -> None:
+    """Warn a reader that the tiny ``ci`` sizes make every figure meaningless."""
+    try:
+        from IPython import get_ipython
+        from IPython.display import Markdown, display
+    except ImportError:  # plain Python without IPython installed
+        get_ipython = None
+    if get_ipython is not None and get_ipython() is not None:
+        display(Markdown("> ⚠️ " + CI_BANNER))
+    else:
+        print("WARNING: " + CI_BANNER.replace("**", "").replace("`", "").replace("*", ""))
+
+
 def setup(profile: str | None = None, seed: int = 0, quiet: bool = False) -> Runtime:
     """The one call at the top of every notebook: profile, device and seeds in one place."""
     set_profile(profile)
     rt = Runtime(profile=get_profile(), device=pick_device(), seed=seed_everything(seed))
+    if rt.profile == "ci":
+        show_ci_banner()
     if not quiet:
         print(f"Runtime: {rt}")
     return rt

@@ -75,3 +75,28 @@ def test_import_is_light_and_offline():
     assert float(out[0]) < 2.0
     assert out[1] == "[]"
     assert out[2] == "1"
+
+
+def test_ci_banner_only_in_ci(capsys):
+    try:
+        runtime.setup("ci", quiet=True)
+        assert "not meaningful" in capsys.readouterr().out
+        runtime.setup("laptop", quiet=True)
+        assert capsys.readouterr().out == ""
+    finally:
+        runtime.set_profile(None)
+
+
+def test_new_cross_encoder_is_quiet_and_says_why():
+    """A fresh head makes transformers print a red 'LOAD REPORT … MISSING' block and a weights bar;
+    the course silences both and says in its own words why the scores mean nothing yet."""
+    code = ("from course_lib import runtime\n"
+            "from course_lib.contrastive.cross_encoder import new_cross_encoder\n"
+            "new_cross_encoder(max_length=16, device='cpu')\n")
+    env = {k: v for k, v in __import__("os").environ.items()
+           if k not in runtime.QUIET_SWITCHES}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "scores mean nothing until it is trained" in done.stdout
+    assert "LOAD REPORT" not in done.stderr + done.stdout
+    assert "Loading weights" not in done.stderr

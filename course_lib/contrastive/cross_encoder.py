@@ -34,12 +34,22 @@ def cross_encoder_rows(queries: Sequence[str], positives: Sequence[str], negativ
     return Dataset.from_dict(rows)
 
 
-def new_cross_encoder(max_length: int = 128, device=None):
-    """MiniLM's encoder with a fresh single-logit head (sigmoid → relevance probability)."""
+NEW_HEAD_NOTE = ("New cross-encoder: MiniLM's encoder with a freshly initialised scoring head, "
+                 "so its scores mean nothing until it is trained.")
+
+
+def new_cross_encoder(max_length: int = 128, device=None, quiet: bool = False):
+    """MiniLM's encoder with a fresh single-logit head (sigmoid → relevance probability).
+
+    transformers reports the new head as "MISSING" weights in a red load report (silenced by
+    ``runtime.QUIET_SWITCHES``); ``NEW_HEAD_NOTE`` says the same thing in the course's words.
+    """
     from sentence_transformers import CrossEncoder
 
     from ..models import minilm_path
 
+    if not quiet:
+        print(NEW_HEAD_NOTE)
     return CrossEncoder(str(minilm_path()), num_labels=1, max_length=max_length, local_files_only=True,
                         device=str(device or runtime.pick_device()))
 
