@@ -34,6 +34,16 @@ def test_search_app(pipe):
     assert app.last_error is None and "None of the query" in app.output.value
 
 
+def test_search_app_caps_a_huge_k_with_a_note(pipe):
+    app = SearchApp(pipe, query="deepest lake", k=2, max_shown=3)
+    app.show()
+    set_control(app, "k", 1000)
+    assert app.last_error is None and "showing the top 3" in app.message.value
+    assert len(app.figure.data[0].y) == 3 and app.output.value.count("<li") <= 3
+    assert_changes(app, "k", 2)
+    assert app.message.value == "" and len(app.figure.data[0].y) == 2
+
+
 def test_search_app_uses_a_generator(pipe):
     app = SearchApp(pipe, query="deepest lake", k=2, generator=lambda prompt: "Baikal [1].")
     app.show()

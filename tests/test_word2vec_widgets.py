@@ -86,8 +86,16 @@ def test_vector_map_app(kvs):
     assert_changes(app, "method", "t-sne")
     assert_changes(app, "highlight", "w55, bank")            # w55 (rank 75) is outside the top 60: added to the map
     assert len(app.figure.data[0].x) == 61 and set(app.figure.data[1].text) == {"w55", "bank"}
-    msg = assert_rejects(app, "highlight", "king, qeen", "qeen", "queen")
-    assert "did you mean" in msg.lower()
+    # A typo is a note, not an error: the known words are still marked and the other controls
+    # keep working while the box is wrong (they used to do nothing until it was fixed).
+    set_control(app, "highlight", "king, qeen")
+    assert app.last_error is None and "qeen" in app.message.value and "did you mean" in app.message.value.lower()
+    assert set(app.figure.data[1].text) == {"king"}
+    assert_changes(app, "n_words", 80)
+    assert len(app.figure.data[0].x) == 80 and "qeen" in app.message.value
+    assert_changes(app, "method", "pca")
+    assert_changes(app, "highlight", "king, queen")
+    assert app.message.value == ""
 
 
 def test_neighbours_app(kvs):

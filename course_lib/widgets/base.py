@@ -3,7 +3,10 @@
 An app holds named ``controls`` (ipywidgets), an optional plotly ``figure`` (a FigureWidget,
 updated in place), an ``output`` HTML area for tables and text, and a ``message`` line.
 Subclasses implement ``update(**values)``; any exception it raises becomes a readable message
-in the widget instead of a traceback, so bad input never kills an app. Tests drive an app
+in the widget instead of a traceback, so bad input never kills an app; while the error stands,
+the figure and the output (now stale) are replaced by a short note, so nothing on screen
+disagrees with the controls. ``note(text)`` shows a warning that does not stop the update (one
+bad word among several, a capped ``k``). Tests drive an app
 without a browser: set ``app.controls[name].value`` and read ``app.figure`` / ``app.output``.
 """
 from __future__ import annotations
@@ -46,6 +49,8 @@ class WidgetApp:
         self.message = W.HTML()
         self.message.add_class("course-message")
         self.last_error: str | None = None
+        self.notes: list[str] = []
+        self.stale_note = W.HTML('<i style="color:#57606a">The figure returns when the input above is fixed.</i>')
         for control in controls.values():
             if hasattr(control, "continuous_update"):
                 control.continuous_update = continuous
@@ -70,14 +75,35 @@ class WidgetApp:
     def values(self) -> dict[str, Any]:
         return {name: control.value for name, control in self.controls.items()}
 
+    def note(self, text: str) -> None:
+        """A warning the learner should see that does not stop this update."""
+        self.notes.append(text)
+
     def refresh(self, _change=None) -> None:
+        self.notes = []
         try:
             self.update(**self.values())
         except Exception as err:  # noqa: BLE001 - every error is shown, none escapes the widget
             self.show_error(err)
+            self.output.value = ""
+            self._show_in_figure_slot(self.stale_note)
         else:
             self.last_error = None
-            self.message.value = ""
+            self.message.value = "".join(
+                f'<div style="color:#9a6700">⚠ {html.escape(n)}</div>' for n in self.notes)
+            self._show_in_figure_slot(self.figure)
+
+    def _show_in_figure_slot(self, widget) -> None:
+        if self._figure_slot is None or widget is None:
+            return
+        children = list(self.ui.children)
+        if children[self._figure_slot] is not widget:
+            children[self._figure_slot] = widget
+            self.ui.children = tuple(children)
+
+    @property
+    def figure_is_shown(self) -> bool:
+        return self._figure_slot is not None and self.ui.children[self._figure_slot] is self.figure
 
     def show_error(self, err: BaseException) -> None:
         text = str(err) or type(err).__name__
@@ -93,9 +119,8 @@ class WidgetApp:
             # Display a figure widget born with the first update's state: updates sent before a
             # view exists were sometimes lost on a busy page, leaving empty axes after Run All.
             self.figure = figure_widget(self.figure)
-            children = list(self.ui.children)
-            children[self._figure_slot] = self.figure
-            self.ui.children = tuple(children)
+            if self.last_error is None:
+                self._show_in_figure_slot(self.figure)
         return self.ui
 
     def _ipython_display_(self):

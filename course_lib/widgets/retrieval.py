@@ -32,9 +32,10 @@ class SearchApp(WidgetApp):
     css_class = "course-rag-search"
 
     def __init__(self, pipeline: RAGPipeline, query: str = "Which planet is known as the Red Planet?", k: int = 5,
-                 method: str = "hybrid+rerank", generator=None):
+                 method: str = "hybrid+rerank", generator=None, max_shown: int = 50):
         self.pipeline = pipeline
         self.generator = generator
+        self.max_shown = max_shown  # k = 1000 once rendered a 52,000-pixel-tall page
         controls = {
             "query": W.Text(value=query, description="question", layout=W.Layout(width="480px")),
             "k": W.IntText(value=k, description="k", layout=W.Layout(width="140px")),
@@ -44,6 +45,9 @@ class SearchApp(WidgetApp):
         super().__init__(controls, figure=figure_widget(viz.score_bars([], [])), title="Semantic search")
 
     def update(self, query, k, method, model):
+        if k > self.max_shown:
+            self.note(f"k = {k} is more than this box can show: showing the top {self.max_shown}.")
+            k = self.max_shown
         result = self.pipeline.run(query, k=k, method=method, model=model, generator=self.generator)
         r = result.retrieval
         score_name = {"bm25": "BM25 score", "dense": "cosine", "hybrid": "RRF score"}.get(method, "cross-encoder score")

@@ -22,18 +22,18 @@ def _table(header: list[str], rows: list[list], max_rows: int = 40) -> str:
     return f"<table>{'<tr>' + head + '</tr>'}{body}</table>{more}"
 
 
-def _parse_words(text: str, kv) -> list[str]:
-    """Comma-separated words; each unknown one is reported with close matches."""
-    words = [w.strip().lower() for w in text.split(",") if w.strip()]
-    problems = []
-    for w in words:
+def _split_words(text: str, kv) -> tuple[list[str], list[str]]:
+    """Comma-separated words → (the known ones, a message for each unknown one with close matches).
+
+    Unknown words are reported, not fatal: one typo must not freeze the map's other controls."""
+    known, problems = [], []
+    for w in dict.fromkeys(w.strip().lower() for w in text.split(",") if w.strip()):
         try:
             known_word(kv, w)
+            known.append(w)
         except UnknownWordError as err:
             problems.append(str(err))
-    if problems:
-        raise ValueError(" ".join(problems))
-    return list(dict.fromkeys(words))
+    return known, problems
 
 
 class WindowPairsApp(WidgetApp):
@@ -183,12 +183,13 @@ class VectorMapApp(WidgetApp):
             "method": W.ToggleButtons(options=["pca", "t-sne"], value=method, description="map"),
             "highlight": W.Text(value=highlight, description="highlight", layout=W.Layout(width="420px")),
         }
-        fig = figure_widget(self._figure(controls["model"].value, n_words, method, highlight))
+        fig = figure_widget(self._figure(controls["model"].value, n_words, method, highlight)[0])
         super().__init__(controls, fig, title="Map of learned word vectors")
 
     def _figure(self, model, n_words, method, highlight):
+        """The map and the messages for highlighted words the model does not know."""
         kv = self.kvs[model]
-        marked = _parse_words(highlight, kv) if highlight.strip() else []
+        marked, problems = _split_words(highlight, kv)
         words = list(dict.fromkeys(kv.index_to_key[:n_words] + marked))
         key = (model, tuple(words), method)
         if key not in self._cache:
@@ -196,10 +197,13 @@ class VectorMapApp(WidgetApp):
         counts = [kv.get_vecattr(w, "count") if "count" in kv.expandos else 0 for w in words]
         title = (f"{model}: the {n_words} most frequent words" + (f" + {len(words) - n_words} highlighted" if len(words) > n_words else "")
                  + f", {method.upper()} of the normalised vectors")
-        return map_figure(words, self._cache[key], title, marked, counts if any(counts) else None)
+        return map_figure(words, self._cache[key], title, marked, counts if any(counts) else None), problems
 
     def update(self, model: str, n_words: int, method: str, highlight: str) -> None:
-        replace_figure(self.figure, self._figure(model, n_words, method, highlight))
+        fig, problems = self._figure(model, n_words, method, highlight)
+        for problem in problems:
+            self.note(f"Not highlighted: {problem}")
+        replace_figure(self.figure, fig)
         self.output.value = ("<div>Distances on a 2-D map are only a rough guide: the vectors have "
                              f"{self.kvs[model].vector_size} dimensions.</div>")
 
