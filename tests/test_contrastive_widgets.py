@@ -132,3 +132,16 @@ def test_negatives_app(collection):
     assert_changes(app, "k", 4)
     assert_rejects(app, "query", "", "empty")
     assert_rejects(app, "query", "Nonsense", "pick one")
+
+
+def test_forces_figure_has_a_legend_and_labels_only_the_named_roles():
+    from course_lib.viz import contrastive as viz
+
+    points = np.array([[0, 0], [1, 0], [0, 1], [1, 1], [-1, 0]], dtype=float)
+    kinds = ["anchor", "positive", "mined hard negative", "in-batch negative", "in-batch negative"]
+    fig = viz.forces_figure(points, ["a", "p", "h", "n1", "n2"], kinds, 3, [1.0, 0.9, 0.5, 0.1, 0.2])
+    markers = [t for t in fig.data if t.mode != "lines"]
+    assert [t.name for t in markers] == ["anchor", "positive", "mined hard negative", "in-batch negative"]
+    assert fig.layout.showlegend is not False and all(t.showlegend is not False for t in markers)
+    assert markers[-1].text is None and list(markers[-1].x) == [1, -1]   # in-batch: hover only, no label
+    assert list(markers[2].text) == ["h"] and all(t.cliponaxis is False for t in markers)

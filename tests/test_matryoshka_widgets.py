@@ -56,6 +56,7 @@ def test_storage_calculator_numbers_and_messages(latency):
     app.show()
     assert app.last_error is None
     assert "1.5 GB" in app.output.value and "1,536,000,000 bytes" in app.output.value
+    assert "the float32 size itself" in app.output.value and "1× smaller" not in app.output.value
     assert "extrapolated" in app.output.value
     storage_bars = app.figure.data[0].y
     assert np.allclose(storage_bars, [1536.0, 768.0, 384.0, 48.0])          # MB: float32, float16, int8, binary

@@ -239,3 +239,15 @@ def test_compare_rerankers_swaps_models_and_puts_the_pipeline_back():
     assert table.loc["overlap", "nDCG@10 hybrid + re-rank"] == 1.0            # the word-overlap scorer finds both
     assert table.loc["contrary", "nDCG@10 hybrid + re-rank"] < 1.0            # its cached scores were not reused
     assert (table[["re-rank ms (median)", "query ms (median)"]] > 0).all().all()
+
+
+def test_chunk_sweep_shows_ndcg_on_its_whole_range():
+    """A 0.01 gap must look like one: nDCG's axis is [0, 1], sizes are labelled as swept."""
+    import pandas as pd
+
+    from course_lib.viz.retrieval import chunk_sweep
+
+    table = pd.DataFrame({"method": ["bm25"] * 3, "size": [64, 128, 256], "ndcg@10": [0.99, 0.995, 1.0]})
+    fig = chunk_sweep(table, "test")
+    assert tuple(fig.layout.yaxis.range) == (0, 1.02)
+    assert list(fig.layout.xaxis.tickvals) == [64, 128, 256]

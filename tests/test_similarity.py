@@ -142,3 +142,16 @@ def test_exercise_references_agree_with_the_library():
     ours, ref = S.top_k_neighbours("w3", words, X, 10), nb01.top_k_neighbours("w3", words, X, 10)
     assert [w for w, _ in ours] == [w for w, _ in ref]
     np.testing.assert_allclose([s for _, s in ours], [s for _, s in ref], atol=1e-12)
+
+
+def test_dimension_sweep_has_readable_axes():
+    """Two panels instead of a second y-axis whose ticks matched neither line; ticks at the swept
+    dimensions, so the log axis shows no minor-tick digits ("2 3 … 10 2 3")."""
+    from course_lib.viz.similarity import dimension_sweep
+
+    fig = dimension_sweep([2, 10, 50, 300], [0.1, 0.3, 0.5, 0.55], [0.2, 0.5, 0.8, 1.0])
+    assert [t.yaxis for t in fig.data] == ["y", "y2"] and fig.layout.yaxis2.overlaying is None
+    assert list(fig.data[1].y) == [20, 50, 80, 100] and tuple(fig.layout.yaxis2.range) == (0, 105)
+    for axis in (fig.layout.xaxis, fig.layout.xaxis2):
+        assert axis.type == "log" and list(axis.tickvals) == [2, 10, 50, 300]
+    assert len(dimension_sweep([2, 10], [0.1, 0.3]).data) == 1

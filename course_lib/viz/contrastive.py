@@ -83,15 +83,22 @@ def forces_figure(points: np.ndarray, labels: Sequence[str], kinds: Sequence[str
         fig.add_trace(go.Scatter(x=[points[0, 0], points[i, 0]], y=[points[0, 1], points[i, 1]], mode="lines",
                                  line=dict(color=colours.get(kinds[i], NEGATIVE), width=1, dash="dot"),
                                  hoverinfo="skip", showlegend=False))
-    fig.add_trace(go.Scatter(
-        x=points[:, 0], y=points[:, 1], mode="markers+text",
-        marker=dict(size=[16] + [12] * (len(points) - 1), color=[colours.get(k, NEGATIVE) for k in kinds]),
-        text=[_short(l, 26) for l in labels], textposition="top center",
-        hovertext=[f"{k}: {html.escape(_short(l, 80))}<br>cos to anchor {s:.3f}" for k, l, s in zip(kinds, labels, similarities)],
-        hoverinfo="text", showlegend=False))
+    # One trace per kind gives the plot a legend. Only the few named roles carry a text label:
+    # with every in-batch negative labelled too, the labels piled on top of each other.
+    labelled = {"anchor", "positive", "mined hard negative"}
+    for kind in dict.fromkeys(kinds):
+        idx = [i for i, k in enumerate(kinds) if k == kind]
+        fig.add_trace(go.Scatter(
+            x=points[idx, 0], y=points[idx, 1], mode="markers+text" if kind in labelled else "markers",
+            name=kind, marker=dict(size=16 if kind == "anchor" else 12, color=colours.get(kind, NEGATIVE)),
+            text=[_short(labels[i], 26) for i in idx] if kind in labelled else None,
+            textposition="top center", cliponaxis=False,
+            hovertext=[f"{kind}: {html.escape(_short(labels[i], 80))}<br>cos to anchor {similarities[i]:.3f}" for i in idx],
+            hoverinfo="text"))
     fig.update_layout(title=f"Step {step}: cos(anchor, positive) = {similarities[1]:.3f}, "
                             f"cos(anchor, hardest negative) = {max(similarities[2:]):.3f}",
-                      height=430, xaxis_title="PC 1 (shared over checkpoints)", yaxis_title="PC 2")
+                      height=470, xaxis_title="PC 1 (shared over checkpoints)", yaxis_title="PC 2",
+                      legend=dict(orientation="h", x=0, y=-0.2), margin=dict(l=10, r=10, t=60, b=90))
     if xy_range is not None:
         fig.update_xaxes(range=list(xy_range[:2]))
         fig.update_yaxes(range=list(xy_range[2:]))

@@ -67,8 +67,11 @@ def chunk_sweep(table: pd.DataFrame, label: str = "") -> go.Figure:
         fig.add_trace(go.Bar(x=sizes["size"].tolist(), y=sizes["n_chunks"].tolist(), name="chunks", yaxis="y2", opacity=0.25,
                              marker_color="grey"))
         fig.update_layout(yaxis2=dict(title="number of chunks", overlaying="y", side="right"))
-    fig.update_layout(title=f"Chunk size sweep — {label}", xaxis=dict(title="chunk size (MiniLM tokens)", type="log"),
-                      yaxis=dict(title="nDCG@10"), height=400, margin=dict(l=10, r=10, t=60, b=40),
+    # nDCG lives in [0, 1]: an autoscaled axis made a 0.01 gap between sizes look huge.
+    sizes = sorted({int(s) for s in table["size"]})
+    fig.update_layout(title=f"Chunk size sweep — {label}",
+                      xaxis=dict(title="chunk size (MiniLM tokens)", type="log", tickvals=sizes, ticktext=[str(s) for s in sizes]),
+                      yaxis=dict(title="nDCG@10", range=[0, 1.02]), height=400, margin=dict(l=10, r=10, t=60, b=40),
                       legend=dict(x=0.01, y=0.01))
     return fig
 

@@ -42,13 +42,25 @@ def similarity_heatmap(words: Sequence[str], matrix, title: str = "Cosine simila
 def dimension_sweep(dims: Sequence[int], scores: Sequence[float], energy: Sequence[float] | None = None,
                     title: str = "Quality vs number of SVD dimensions",
                     score_name: str = "WordSim353 Spearman ρ") -> go.Figure:
-    """Line plot of a quality score against the SVD dimension, optionally with the share of ‖M‖² kept."""
-    fig = go.Figure(go.Scatter(x=list(dims), y=list(scores), mode="lines+markers", name=score_name,
-                               hovertemplate="d=%{x}: %{y:.3f}<extra></extra>"))
+    """Quality score against the SVD dimension; with ``energy``, a second panel below shows the
+    share of ‖PPMI‖² kept on its own 0–100 % axis (a second y-axis on one panel had ticks that
+    matched neither line). Ticks sit at the swept dimensions, so a log axis shows no minor-tick digits."""
+    from plotly.subplots import make_subplots
+
+    dims = [int(d) for d in dims]
+    rows = 2 if energy is not None else 1
+    fig = make_subplots(rows=rows, cols=1, shared_xaxes=True, vertical_spacing=0.08,
+                        row_heights=[0.6, 0.4] if rows == 2 else None)
+    fig.add_trace(go.Scatter(x=dims, y=list(scores), mode="lines+markers", name=score_name,
+                             hovertemplate="d=%{x}: %{y:.3f}<extra></extra>"), row=1, col=1)
+    fig.update_yaxes(title_text=score_name, row=1, col=1)
     if energy is not None:
-        fig.add_trace(go.Scatter(x=list(dims), y=list(energy), mode="lines+markers", name="share of ‖PPMI‖² kept",
-                                 line=dict(dash="dot"), yaxis="y2", hovertemplate="d=%{x}: %{y:.1%}<extra></extra>"))
-        fig.update_layout(yaxis2=dict(title="share kept", overlaying="y", side="right", range=[0, 1], tickformat=".0%"))
-    fig.update_layout(title=title, xaxis=dict(title="dimensions d", type="log"), yaxis=dict(title=score_name),
-                      height=380, legend=dict(x=0.02, y=0.98), margin=dict(l=10, r=10, t=50, b=40))
+        fig.add_trace(go.Scatter(x=dims, y=[100 * float(e) for e in energy], mode="lines+markers",
+                                 name="share of ‖PPMI‖² kept", line=dict(dash="dot"),
+                                 hovertemplate="d=%{x}: %{y:.1f} %<extra></extra>"), row=2, col=1)
+        fig.update_yaxes(title_text="‖PPMI‖² kept (%)", range=[0, 105], ticksuffix=" %", row=2, col=1)
+    fig.update_xaxes(type="log", tickvals=dims, ticktext=[str(d) for d in dims])
+    fig.update_xaxes(title_text="dimensions d", row=rows, col=1)
+    fig.update_layout(title=title, height=460 if rows == 2 else 380, showlegend=False,
+                      margin=dict(l=10, r=10, t=60, b=40))
     return fig

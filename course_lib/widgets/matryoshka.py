@@ -105,5 +105,12 @@ class StorageLatencyApp(WidgetApp):
                if extrapolated else "measured with FAISS on this machine")
         self.output.value = (
             f"<div>{n_docs:,} × {dims} dims as {dtype} = <b>{format_bytes(storage[i])}</b> "
-            f"({storage[i]:,} bytes; {storage[0] / storage[i]:.0f}× smaller than float32). Exact search: "
+            f"({storage[i]:,} bytes; {_relative_size(storage[0], storage[i])}). Exact search: "
             f"<b>{format_seconds(seconds[i])}</b> per query ({how}).</div>")
+
+
+def _relative_size(float32_bytes: int, nbytes: int) -> str:
+    """"8× smaller than float32", or plain words for float32 itself (not "1× smaller")."""
+    if nbytes == float32_bytes:
+        return "the float32 size itself"
+    return f"{float32_bytes / nbytes:.0f}× smaller than float32"
