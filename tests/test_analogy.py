@@ -152,3 +152,18 @@ def test_both_ways_table(glove):
     assert list(df["word"]) == ["doctor", "nurse"] and df.attrs["unknown"] == ["notaword123"]
     first = analogy.solve(glove, "man", "doctor", "woman", topn=1, restrict_vocab=30_000)[0][0]
     assert df.iloc[0, 1] == first
+
+
+def test_labels_are_placed_where_they_cover_no_other():
+    """Close points get another side or no label (hover only); far points keep the default spot."""
+    from course_lib.viz.labels import place_labels
+
+    fixed = [(0.0, 0.0, "answer: queen", "top center")]
+    xy = [[0.0, -0.001], [0.0, 0.02], [5.0, 5.0]]
+    places = place_labels(xy, ["elizabeth", "princess", "far"], fixed=fixed, all_points=[[-5, -5], [5, 5]],
+                          plot_px=(500, 500))
+    assert places[0] == "bottom center"           # below the point: the answer's label is above it
+    assert places[1] is None                      # boxed in on every side: hover only
+    assert places[2] == "top center"
+    crowd = place_labels([[0, 0]] * 6, ["word"] * 6, all_points=[[-5, -5], [5, 5]])
+    assert crowd[:2] == ["top center", "bottom center"] and crowd[-1] is None   # six labels on one spot: no room

@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 import browser_lab as bl
+import figure_layout
 from browser_lab import click_button, dropdown, slider, toggle, type_text  # noqa: F401 (used in SPECS)
 
 pytestmark = pytest.mark.browser
@@ -120,17 +121,18 @@ def _screenshot(page, name: str, locator=None) -> None:
         pass
 
 
-def _record_timing(notebook: str, seconds: float) -> None:
+def _record(artifact: str, notebook: str, value) -> None:
+    """Add one notebook's figure to a JSON artefact (run-all seconds, figure-layout findings)."""
     import json
 
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    path = ARTIFACTS / "run_all_seconds.json"
+    path = ARTIFACTS / artifact
     try:
         data = json.loads(path.read_text())
     except (OSError, ValueError):
         data = {}
-    data[notebook] = round(seconds, 1)
-    path.write_text(json.dumps(data, indent=1, sort_keys=True))
+    data[notebook] = value
+    path.write_text(json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False))
 
 
 _APPS_ON_PAGE_JS = """() => Array.from(new Set(Array.from(document.querySelectorAll(
@@ -162,11 +164,13 @@ def test_notebook_in_lab(lab, page, notebook):
         bl.open_notebook(page, lab, notebook)
         seconds = bl.run_all(page, timeout_s=400)
         print(f"{notebook}: run all {seconds:.1f} s")
-        _record_timing(notebook, seconds)
+        _record("run_all_seconds.json", notebook, round(seconds, 1))
         shown = bl.page_errors(page)
         bl.save(page)
         saved = bl.saved_errors(lab.read_notebook(notebook))
         assert not shown and not saved, "error output in the notebook:\n" + "\n\n".join(shown + saved)
+        n_figures, figure_problems = figure_layout.figure_problems(page)
+        _record("figure_layout.json", notebook, {"figures": n_figures, "problems": figure_problems})
 
         on_page = page.evaluate(_APPS_ON_PAGE_JS)
         for spec in specs or []:
@@ -184,6 +188,7 @@ def test_notebook_in_lab(lab, page, notebook):
             after = bl.wait_for_change(app, before, spec.watch, timeout_s=spec.timeout_s)
             assert not after["messages"], f"{spec} → the widget shows a message: {after['messages']}"
             _screenshot(page, f"{stem}--{spec.css}", app)
+        assert not figure_problems, f"{len(figure_problems)} of {n_figures} figures are hard to read:\n" + "\n".join(figure_problems)
         uncovered = sorted(set(on_page) - {s.css for s in specs or []})
         if uncovered:
             print(f"{notebook}: widget apps on the page without a browser spec: {uncovered}")
@@ -233,6 +238,13 @@ class Dead(Live):
         pass''',
     "Live()",
     "Dead()",
+    # figures a reader cannot read: the figure-layout checks must name each problem
+    '''from IPython.display import display
+display(go.Figure(go.Scatter(x=[2, 10, 50, 300], y=[1, 2, 3, 4]),
+                  layout=dict(xaxis_type="log", title="selftest: a title far too long to fit " * 8)))
+display(go.Figure(go.Scatter(x=[0, 5, 5.05, 10], y=[1, 1, 1, 1], mode="markers+text", text=["x", "alpha", "beta", "y"])))
+display(go.Figure([go.Bar(x=list("abcd"), y=[5, 5, 5, 5], name="one"), go.Bar(x=list("abcd"), y=[5, 5, 5, 5], name="two")],
+                  layout=dict(legend=dict(x=0.3, y=0.5))))''',
     "raise RuntimeError('selftest: this error must be detected')",
 ]
 
@@ -268,5 +280,11 @@ def test_detectors_read_the_page(lab, page):
         page.wait_for_function("(el) => el.textContent.includes('bad label')",
                                arg=live.locator(".course-message").element_handle(), timeout=30_000)
         assert bl.signature(live)["messages"], "a widget's error message is not read from the page"
+        n_figures, problems = figure_layout.figure_problems(page)
+        found = "\n".join(problems)
+        assert n_figures >= 3, problems  # at least the three bad figures
+        for expected in ("title runs outside the figure", "minor-tick digits", "overlapping text label",
+                         "legend covers"):
+            assert expected in found, f"the figure-layout check missed «{expected}»:\n{found}"
     finally:
         lab.shutdown_kernels()

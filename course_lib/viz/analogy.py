@@ -6,6 +6,8 @@ from typing import Mapping, Sequence
 import numpy as np
 import plotly.graph_objects as go
 
+from .labels import place_labels
+
 COLOURS = {"ours": "#1f77b4", "gensim": "#ff7f0e", "glove": "#2ca02c"}
 _FALLBACK = ["#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"]
 
@@ -50,8 +52,14 @@ def parallelogram_figure(plane: dict, answers: Sequence[tuple[str, float]] = (),
             x=xy[:1, 0].tolist(), y=xy[:1, 1].tolist(), mode="markers+text", text=[f"answer: {words[0]}"], textposition="top center",
             name="best answer (projected)", marker=dict(size=14, symbol="star", color="#2ca02c"),
             hovertext=hover[:1], hoverinfo="text"))
+        # Runners-up cluster round the answer: each gets a label only where it covers no other.
+        fixed = [(*p[k], f"{k}: {w}", "top center") for k, w in zip("abc", (a, b, c))]
+        fixed += [(*p["offset"], f"{b} − {a} + {c}", "bottom center"), (*xy[0], f"answer: {words[0]}", "top center")]
+        places = place_labels(xy[1:], words[1:], fixed=fixed, plot_px=(700, 360))
         fig.add_trace(go.Scatter(
-            x=xy[1:, 0].tolist(), y=xy[1:, 1].tolist(), mode="markers+text", text=words[1:], textposition="bottom center",
+            x=xy[1:, 0].tolist(), y=xy[1:, 1].tolist(), mode="markers+text",
+            text=[w if pos else "" for w, pos in zip(words[1:], places)],
+            textposition=[pos or "bottom center" for pos in places],
             name="runners-up (projected)", marker=dict(size=8, color="#98df8a"), textfont=dict(color="#4a8f3a"),
             hovertext=hover[1:], hoverinfo="text"))
     else:

@@ -7,6 +7,8 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from .labels import place_labels
+
 CENTER, CONTEXT, OTHER = "#d62728", "#1f77b4", "#c7c7c7"
 REAL, FAKE = "#2ca02c", "#d62728"
 
@@ -18,7 +20,9 @@ def window_figure(view: dict) -> go.Figure:
     role = ["center" if i == center else "context" if i in context else "outside the window" for i in range(len(tokens))]
     fig = go.Figure(go.Scatter(
         x=list(range(len(tokens))), y=[0] * len(tokens), mode="markers+text", text=tokens,
-        textposition="top center", marker=dict(size=18, color=colours, symbol="square"),
+        # alternate above / below: neighbouring long words ("psychological warfare") overlapped
+        textposition=["top center" if i % 2 == 0 else "bottom center" for i in range(len(tokens))],
+        marker=dict(size=18, color=colours, symbol="square"),
         customdata=role, hovertemplate="position %{x}: %{text} (%{customdata})<extra></extra>",
     ))
     fig.update_layout(
@@ -26,7 +30,7 @@ def window_figure(view: dict) -> go.Figure:
               f"the whole sentence makes {len(view['all_pairs'])}",
         height=220, showlegend=False, margin=dict(l=10, r=10, t=50, b=30),
         xaxis=dict(title="position", range=[-0.8, len(tokens) - 0.2], dtick=1 if len(tokens) <= 40 else None),
-        yaxis=dict(visible=False, range=[-0.5, 1.2]),
+        yaxis=dict(visible=False, range=[-1.2, 1.2]),
     )
     return fig
 
@@ -99,8 +103,9 @@ def map_figure(words: Sequence[str], xy: np.ndarray, title: str, highlight: Sequ
     fig.add_scatter(x=xy[:, 0].tolist(), y=xy[:, 1].tolist(), mode="markers", text=hover, name="words",
                     marker=dict(size=6, color="#1f77b4", opacity=0.6), hovertemplate="%{text}<extra></extra>")
     idx = [i for i, w in enumerate(words) if w in hl]
+    places = place_labels(xy[idx], [words[i] for i in idx], all_points=xy, plot_px=(1000, 440))
     fig.add_scatter(x=xy[idx, 0].tolist(), y=xy[idx, 1].tolist(), mode="markers+text", text=[words[i] for i in idx],
-                    textposition="top center", name="highlighted", marker=dict(size=10, color=CENTER),
+                    textposition=[pos or "top center" for pos in places], name="highlighted", marker=dict(size=10, color=CENTER),
                     hovertemplate="%{text}<extra></extra>")
     fig.update_layout(title=title, height=520, showlegend=False, margin=dict(l=10, r=10, t=50, b=10),
                       xaxis=dict(zeroline=False), yaxis=dict(zeroline=False))
