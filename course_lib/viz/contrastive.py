@@ -7,6 +7,9 @@ from typing import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
+from .labels import place_labels
+from .style import title_margin, wrap_title
+
 POSITIVE = "#1a7f37"
 NEGATIVE = "#8c959f"
 HARD = "#cf222e"
@@ -27,8 +30,8 @@ def temperature_figure(labels: Sequence[str], similarities: Sequence[float], pro
     fig = go.Figure(go.Bar(x=[_short(l, 28) for l in labels], y=list(probabilities), marker_color=colours,
                            hovertext=hover, hoverinfo="text", name="softmax"))
     fig.update_layout(
-        title=f"{_short(query, 50)!s} · τ = {temperature:.3g} · P(positive) = {p_positive:.3f} · loss = {loss:.3f}",
-        yaxis_title="softmax probability", yaxis_range=[0, 1], height=380, margin=dict(t=50, b=120),
+        title=wrap_title(f"{_short(query, 50)!s} · τ = {temperature:.3g} · P(positive) = {p_positive:.3f} · loss = {loss:.3f}"),
+        yaxis_title="softmax probability", yaxis_range=[0, 1], height=400, margin=dict(t=72, b=120),
         xaxis_tickangle=-35, showlegend=False)
     return fig
 
@@ -85,20 +88,25 @@ def forces_figure(points: np.ndarray, labels: Sequence[str], kinds: Sequence[str
                                  hoverinfo="skip", showlegend=False))
     # One trace per kind gives the plot a legend. Only the few named roles carry a text label:
     # with every in-batch negative labelled too, the labels piled on top of each other.
-    labelled = {"anchor", "positive", "mined hard negative"}
+    # Those labels go where they cover no other (the hard negative often sits beside the anchor).
+    named = [i for i, k in enumerate(kinds) if k in {"anchor", "positive", "mined hard negative"}]
+    extent = points if xy_range is None else np.array([xy_range[:2], xy_range[2:]]).T
+    places = dict(zip(named, place_labels(points[named], [_short(labels[i], 26) for i in named],
+                                          all_points=extent, plot_px=(620, 300))))
     for kind in dict.fromkeys(kinds):
         idx = [i for i, k in enumerate(kinds) if k == kind]
+        shown = [i for i in idx if places.get(i)]
         fig.add_trace(go.Scatter(
-            x=points[idx, 0], y=points[idx, 1], mode="markers+text" if kind in labelled else "markers",
+            x=points[idx, 0], y=points[idx, 1], mode="markers+text" if shown else "markers",
             name=kind, marker=dict(size=16 if kind == "anchor" else 12, color=colours.get(kind, NEGATIVE)),
-            text=[_short(labels[i], 26) for i in idx] if kind in labelled else None,
-            textposition="top center", cliponaxis=False,
+            text=[_short(labels[i], 26) if places.get(i) else "" for i in idx] if shown else None,
+            textposition=[places.get(i) or "top center" for i in idx], cliponaxis=False,
             hovertext=[f"{kind}: {html.escape(_short(labels[i], 80))}<br>cos to anchor {similarities[i]:.3f}" for i in idx],
             hoverinfo="text"))
-    fig.update_layout(title=f"Step {step}: cos(anchor, positive) = {similarities[1]:.3f}, "
-                            f"cos(anchor, hardest negative) = {max(similarities[2:]):.3f}",
-                      height=470, xaxis_title="PC 1 (shared over checkpoints)", yaxis_title="PC 2",
-                      legend=dict(orientation="h", x=0, y=-0.2), margin=dict(l=10, r=10, t=60, b=90))
+    title = wrap_title(f"Step {step}: cos(anchor, positive) = {similarities[1]:.3f}, "
+                       f"cos(anchor, hardest negative) = {max(similarities[2:]):.3f}")
+    fig.update_layout(title=title, height=490, xaxis_title="PC 1 (shared over checkpoints)", yaxis_title="PC 2",
+                      legend=dict(orientation="h", x=0, y=-0.2), margin=dict(l=10, r=10, t=title_margin(title), b=90))
     if xy_range is not None:
         fig.update_xaxes(range=list(xy_range[:2]))
         fig.update_yaxes(range=list(xy_range[2:]))

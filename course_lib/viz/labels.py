@@ -12,7 +12,7 @@ from typing import Sequence
 import numpy as np
 
 POSITIONS = ("top center", "bottom center", "middle right", "middle left")
-CHAR_PX, LINE_PX, GAP_PX = 7.5, 16.0, 6.0
+CHAR_PX, LINE_PX, GAP_PX, EDGE_PX = 7.5, 16.0, 6.0, 30.0
 
 
 def _box(x: float, y: float, n_chars: int, position: str, px: tuple[float, float]):
@@ -44,11 +44,14 @@ def place_labels(xy, texts: Sequence[str], fixed: Sequence[tuple] = (), all_poin
     span = np.ptp(pts, axis=0) if len(pts) else np.ones(2)
     px = (float(span[0] or 1.0) / plot_px[0], float(span[1] or 1.0) / plot_px[1])
     boxes = [_box(float(x), float(y), len(str(t)), pos, px) for x, y, t, pos in fixed]
+    # a label may stick out past the outermost points by the axis padding, not off the figure
+    pad = EDGE_PX * px[0]
+    left, right = float(pts[:, 0].min()) - pad, float(pts[:, 0].max()) + pad
     chosen: list[str | None] = []
     for (x, y), text in zip(xy, texts):
         for pos in POSITIONS:
             box = _box(float(x), float(y), len(str(text)), pos, px)
-            if not any(_overlaps(box, other) for other in boxes):
+            if box[0] >= left and box[1] <= right and not any(_overlaps(box, other) for other in boxes):
                 boxes.append(box)
                 chosen.append(pos)
                 break

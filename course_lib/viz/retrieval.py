@@ -5,8 +5,12 @@ import html
 import re
 from typing import Sequence
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+
+from .labels import place_labels
+from .style import title_margin, wrap_title
 
 COLOURS = {"flat": "#444444", "ivf": "#1f77b4", "hnsw": "#d62728"}
 METHOD_COLOURS = {"bm25": "#8c564b", "dense": "#1f77b4", "hybrid": "#9467bd", "dense+rerank": "#17becf",
@@ -18,27 +22,33 @@ def recall_latency(table: pd.DataFrame, label: str = "", highlight: Sequence[dic
 
     ``highlight``: points to mark, each ``{"kind", "ms_per_query", "recall10", "text"}``."""
     fig = go.Figure()
-    for kind in ("flat", "ivf", "hnsw"):
-        part = table[table["kind"] == kind]
-        if part.empty:
-            continue
-        text = [f"{p}={v}" if p else "exact" for p, v in zip(part["param"], part["value"])]
+    kinds = [k for k in ("flat", "ivf", "hnsw") if not table[table["kind"] == k].empty]
+    parts = {k: table[table["kind"] == k] for k in kinds}
+    texts = {k: [f"{p}={v}" if p else "exact" for p, v in zip(parts[k]["param"], parts[k]["value"])] for k in kinds}
+    # Fast settings of IVF and HNSW crowd the same corner: a label goes where it covers no other
+    # (placed on the log x scale the reader sees), the rest keep theirs in the hover text.
+    xy = np.array([[np.log10(max(x, 1e-9)), y] for k in kinds for x, y in zip(parts[k]["ms_per_query"], parts[k]["recall10"])])
+    places = iter(place_labels(xy, [t for k in kinds for t in texts[k]], plot_px=(950, 300)))
+    for kind in kinds:
+        part, pos = parts[kind], [next(places) for _ in texts[kind]]
         fig.add_trace(go.Scatter(
             x=part["ms_per_query"].tolist(), y=part["recall10"].tolist(), mode="lines+markers+text" if kind != "flat" else "markers+text",
             name={"flat": "Flat (exact)", "ivf": "IVF (nprobe)", "hnsw": "HNSW (efSearch)"}[kind],
-            text=text, textposition="top center", marker=dict(size=9, color=COLOURS[kind]),
+            text=[t if p else "" for t, p in zip(texts[kind], pos)], textposition=[p or "top center" for p in pos],
+            customdata=texts[kind], marker=dict(size=9, color=COLOURS[kind]),
             line=dict(color=COLOURS[kind]),
-            hovertemplate="%{text}: recall@10 %{y:.3f}, %{x:.3f} ms/query<extra></extra>"))
+            hovertemplate="%{customdata}: recall@10 %{y:.3f}, %{x:.3f} ms/query<extra></extra>"))
     for h in highlight:
         fig.add_trace(go.Scatter(x=[h["ms_per_query"]], y=[h["recall10"]], mode="markers", name=h.get("text", "chosen"),
                                  marker=dict(size=18, symbol="star", color=COLOURS.get(h.get("kind"), "black"),
                                              line=dict(width=1, color="black")),
                                  hovertemplate=f"{html.escape(h.get('text', ''))}: recall@10 %{{y:.3f}}, %{{x:.3f}} ms<extra></extra>"))
     fig.add_hline(y=0.95, line_dash="dot", line_color="grey", annotation_text="recall 0.95")
-    fig.update_layout(title=f"Recall@10 vs latency — {label}" if label else "Recall@10 vs latency",
+    title = wrap_title(f"Recall@10 vs latency — {label}" if label else "Recall@10 vs latency")
+    fig.update_layout(title=title,
                       xaxis=dict(title="median ms per query (one query at a time, 1 thread)", type="log"),
                       yaxis=dict(title="recall@10 against exact search", range=[0, 1.05]),
-                      height=420, margin=dict(l=10, r=10, t=60, b=40))
+                      height=420, margin=dict(l=10, r=10, t=title_margin(title, 60), b=40))
     return fig
 
 
@@ -50,8 +60,9 @@ def method_bars(table: pd.DataFrame, metric: str = "ndcg@10", label: str = "",
         part = table[table["method"] == method]
         fig.add_trace(go.Bar(x=part[group].tolist(), y=part[metric].tolist(), name=method, text=[f"{v:.3f}" for v in part[metric]],
                              textposition="outside", marker_color=METHOD_COLOURS.get(method)))
-    fig.update_layout(barmode="group", title=f"{metric} on the evaluation set — {label}",
-                      yaxis=dict(title=metric, range=[0, 1.08]), height=420, margin=dict(l=10, r=10, t=60, b=40))
+    title = wrap_title(f"{metric} on the evaluation set — {label}")
+    fig.update_layout(barmode="group", title=title,
+                      yaxis=dict(title=metric, range=[0, 1.08]), height=420, margin=dict(l=10, r=10, t=title_margin(title, 60), b=40))
     return fig
 
 
@@ -69,9 +80,10 @@ def chunk_sweep(table: pd.DataFrame, label: str = "") -> go.Figure:
         fig.update_layout(yaxis2=dict(title="number of chunks", overlaying="y", side="right"))
     # nDCG lives in [0, 1]: an autoscaled axis made a 0.01 gap between sizes look huge.
     sizes = sorted({int(s) for s in table["size"]})
-    fig.update_layout(title=f"Chunk size sweep — {label}",
+    title = wrap_title(f"Chunk size sweep — {label}")
+    fig.update_layout(title=title,
                       xaxis=dict(title="chunk size (MiniLM tokens)", type="log", tickvals=sizes, ticktext=[str(s) for s in sizes]),
-                      yaxis=dict(title="nDCG@10", range=[0, 1.02]), height=400, margin=dict(l=10, r=10, t=60, b=40),
+                      yaxis=dict(title="nDCG@10", range=[0, 1.02]), height=400, margin=dict(l=10, r=10, t=title_margin(title, 60), b=40),
                       legend=dict(x=0.01, y=0.01))
     return fig
 
@@ -85,8 +97,9 @@ def stage_latency(table: pd.DataFrame, stages: Sequence[str], label: str = "") -
         go.Bar(y=stages, x=p50, orientation="h", name="median", text=[f"{v:.1f} ms" for v in p50], textposition="auto"),
         go.Bar(y=stages, x=p95, orientation="h", name="95th percentile", opacity=0.5),
     ])
-    fig.update_layout(barmode="group", title=f"Latency per stage — {label}", xaxis=dict(title="milliseconds"),
-                      yaxis=dict(autorange="reversed"), height=360, margin=dict(l=10, r=10, t=60, b=40))
+    title = wrap_title(f"Latency per stage — {label}")
+    fig.update_layout(barmode="group", title=title, xaxis=dict(title="milliseconds"),
+                      yaxis=dict(autorange="reversed"), height=360, margin=dict(l=10, r=10, t=title_margin(title, 60), b=40))
     return fig
 
 

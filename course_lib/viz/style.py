@@ -18,3 +18,18 @@ pio.templates["course"] = go.layout.Template(layout=dict(
     modebar=dict(remove=list(UNUSED_TOOLBAR_BUTTONS)),
 ))
 pio.templates.default = "plotly+course"
+
+
+def wrap_title(text: str, width: int = 55) -> str:
+    """Break a long title into lines of at most ``width`` characters (plotly's ``<br>``).
+
+    A course figure in JupyterLab is about 700 px wide; one line of 17 px title text holds about
+    60 characters before it reaches the toolbar in the top-right corner."""
+    import textwrap
+
+    return "<br>".join(textwrap.wrap(text, width, break_long_words=False)) or text
+
+
+def title_margin(title: str, base: int = 50, per_line: int = 22) -> int:
+    """The top margin a (possibly wrapped) title needs."""
+    return base + per_line * title.count("<br>")

@@ -8,6 +8,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from .labels import place_labels
+from .style import title_margin, wrap_title
 
 CENTER, CONTEXT, OTHER = "#d62728", "#1f77b4", "#c7c7c7"
 REAL, FAKE = "#2ca02c", "#d62728"
@@ -107,7 +108,8 @@ def map_figure(words: Sequence[str], xy: np.ndarray, title: str, highlight: Sequ
     fig.add_scatter(x=xy[idx, 0].tolist(), y=xy[idx, 1].tolist(), mode="markers+text", text=[words[i] for i in idx],
                     textposition=[pos or "top center" for pos in places], name="highlighted", marker=dict(size=10, color=CENTER),
                     hovertemplate="%{text}<extra></extra>")
-    fig.update_layout(title=title, height=520, showlegend=False, margin=dict(l=10, r=10, t=50, b=10),
+    title = wrap_title(title)
+    fig.update_layout(title=title, height=520, showlegend=False, margin=dict(l=10, r=10, t=title_margin(title), b=10),
                       xaxis=dict(zeroline=False), yaxis=dict(zeroline=False))
     return fig
 
