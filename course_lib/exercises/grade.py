@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from .. import runtime
-from .core import CheckResult, for_notebook, run_cases
+from .core import CheckResult, for_notebook, refuse_course_function, run_cases
 
 MARKER = "@@COURSE-GRADES@@"
 
@@ -34,7 +34,7 @@ def grade_namespace(notebook: str, namespace: dict, record: bool = True) -> list
         if not callable(fn):
             result = CheckResult(ex, [CaseResult("definition", False, f"no function named {ex.id}")])
         else:
-            result = run_cases(ex, fn, include_hidden=True)
+            result = refuse_course_function(ex, fn) or run_cases(ex, fn, include_hidden=True)
         if record:
             progress.record(result, kind="graded")
         failed = next((c for c in result.cases if not c.passed), None)

@@ -14,6 +14,7 @@ import weakref
 from pathlib import Path
 
 from .. import runtime
+from .registry import load_all
 
 
 def progress_file() -> Path:
@@ -59,8 +60,6 @@ def record(result, kind: str) -> None:
 
 def table() -> list[dict]:
     """One row per exercise of the course, in notebook order, with its latest status."""
-    from .core import load_all
-
     state = load()
     rows = []
     for ex in sorted(load_all().values(), key=lambda e: (e.notebook, e.id)):

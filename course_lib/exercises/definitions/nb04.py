@@ -13,7 +13,7 @@ def info_nce_loss(queries, keys, temperature):
 
     queries, keys: float tensors of shape (N, d); key i is query i's positive, every other key is a
     negative. Cosine similarity divided by the temperature, softmax over each query's row, mean of
-    −log P(positive). Returns a 0-d tensor (or a float)."""
+    −log P(positive). Returns a 0-d tensor built with torch operations, so that it can be trained."""
     q = queries / queries.norm(dim=1, keepdim=True)
     k = keys / keys.norm(dim=1, keepdim=True)
     logits = q @ k.T / temperature
@@ -70,12 +70,15 @@ def _info_nce_cases():
 def _compare_loss(result, expected):
     if hasattr(result, "ndim") and getattr(result, "ndim", 0) != 0:
         raise AssertionError(f"expected one number (the mean over the batch), got shape {tuple(result.shape)}")
-    assert_close(float(result), float(expected), rtol=1e-5, atol=1e-5)
+    value = result.detach() if hasattr(result, "detach") else result
+    assert_close(float(value), float(expected), rtol=1e-5, atol=1e-5)
 
 
 register(Exercise(
     id="info_nce_loss", notebook="04", title="InfoNCE with in-batch negatives", reference=info_nce_loss,
-    cases=_info_nce_cases, compare=_compare_loss, returns=(torch.Tensor, float),
+    cases=_info_nce_cases, compare=_compare_loss, returns=torch.Tensor, gradients=True,
+    gradient_hint="Keep the loss a torch tensor built from queries and keys (no .detach(), .item() or numpy): "
+                  "training needs its gradient.",
     hint="logits = normalised q @ normalised k.T / τ; loss = mean over rows of −log softmax(row)[i].",
 ))
 

@@ -103,7 +103,7 @@ def _compare_scalar_tensor(result, expected):
     if not isinstance(result, torch.Tensor) or result.ndim != 0:
         raise AssertionError(f"expected a 0-dimensional torch tensor, got {type(result).__name__}"
                              + (f" of shape {tuple(result.shape)}" if isinstance(result, torch.Tensor) else ""))
-    assert_close(float(result), float(expected), rtol=1e-5, atol=1e-6)
+    assert_close(float(result.detach()), float(expected), rtol=1e-5, atol=1e-6)
 
 
 def _compare_int(result, expected):
@@ -120,7 +120,9 @@ register(Exercise(
 ))
 register(Exercise(
     id="mrl_loss", notebook="05", title="The Matryoshka (MRL) loss", reference=mrl_loss, cases=_mrl_cases,
-    compare=_compare_scalar_tensor,
+    compare=_compare_scalar_tensor, gradients=True,
+    gradient_hint="Keep every term a torch tensor built from queries and keys (no .detach(), .item() or numpy): "
+                  "training needs the gradient of the sum.",
     hint="Loop over zip(dims, weights): F.normalize the first m columns, logits = q @ k.T / temperature, "
          "F.cross_entropy(logits, torch.arange(N)), times the weight; add the terms up.",
 ))
