@@ -41,7 +41,7 @@ _MISSING = MISSING  # older name, kept for code that imported it
 # solutions imported from course_lib can be graded.
 ALLOW_REFERENCE_ENV = "COURSE_ALLOW_REFERENCE"
 
-__all__ = ["Case", "CheckResult", "Exercise", "REGISTRY", "assert_close", "check", "for_notebook", "get",
+__all__ = ["Case", "CheckResult", "Exercise", "Mismatch", "REGISTRY", "assert_close", "check", "for_notebook", "get",
            "load_all", "register", "run_cases"]
 
 
@@ -56,6 +56,14 @@ def _short(value: Any, limit: int = 160) -> str:
     else:
         text = repr(value)
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class Mismatch(AssertionError):
+    """A compare function's failure that knows which mistake it saw, and so which hint to give."""
+
+    def __init__(self, message: str, hint: str = ""):
+        super().__init__(message)
+        self.hint = hint
 
 
 def assert_close(result: Any, expected: Any, rtol: float = 1e-5, atol: float = 1e-6) -> None:
@@ -392,7 +400,7 @@ def run_cases(exercise: Exercise, fn: Callable, include_hidden: bool, extra_case
         try:
             compare(result, expected)
         except AssertionError as err:
-            results.append(CaseResult(label, False, str(err), hint, case.hidden))
+            results.append(CaseResult(label, False, str(err), getattr(err, "hint", "") or hint, case.hidden))
             continue
         except Exception as err:  # noqa: BLE001 - e.g. comparing incompatible types
             results.append(CaseResult(label, False, f"could not compare the result: {err}", hint, case.hidden))

@@ -73,7 +73,8 @@ def _noise_cases():
              hint="16**0.75 = 8 and 81**0.75 = 27; divide each weight by their total (36)."),
         Case(args=([5, 5, 5, 5],), label="equal counts → uniform", expected=np.full(4, 0.25)),
         Case(args=([1, 16, 81], 1.0), label="power 1 is the plain unigram distribution",
-             expected=np.array([1.0, 16.0, 81.0]) / 98.0),
+             expected=np.array([1.0, 16.0, 81.0]) / 98.0,
+             hint="Use the power argument, not a fixed 0.75: with power 1 the result is count / total."),
         Case(args=([1, 16, 81], 0.0), label="power 0 is uniform", expected=np.full(3, 1 / 3)),
         *hidden,
     ]

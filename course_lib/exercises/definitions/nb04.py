@@ -5,7 +5,7 @@ import numpy as np
 import torch
 
 from ...contrastive.infonce import info_nce
-from ..core import Case, Exercise, assert_close, register
+from ..core import Case, Exercise, Mismatch, assert_close, register
 
 
 def info_nce_loss(queries, keys, temperature):
@@ -85,7 +85,8 @@ register(Exercise(
 
 def _labels_cases():
     return [
-        Case(args=(1,), label="a batch of one pair"),
+        Case(args=(1,), label="a batch of one pair",
+             hint="Labels count from 0: query 0's positive is key 0, so a batch of one has the labels [0]."),
         Case(args=(4,), label="a batch of four pairs: [0, 1, 2, 3]", hint="torch.arange(batch_size)"),
         Case(args=(64,), hidden=True),
     ]
@@ -93,7 +94,9 @@ def _labels_cases():
 
 def _compare_labels(result, expected):
     if not isinstance(result, torch.Tensor) or result.dtype != torch.long:
-        raise AssertionError(f"expected an int64 (torch.long) tensor, got {getattr(result, 'dtype', type(result).__name__)}")
+        raise Mismatch(f"expected an int64 (torch.long) tensor, got {getattr(result, 'dtype', type(result).__name__)}",
+                       hint="cross_entropy wants int64 class labels: torch.arange(batch_size) gives them; "
+                            "do not ask for a float dtype.")
     if result.tolist() != expected.tolist():
         raise AssertionError(f"got {result.tolist()[:8]}, expected {expected.tolist()[:8]}")
 
