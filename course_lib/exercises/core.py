@@ -408,7 +408,10 @@ def run_cases(exercise: Exercise, fn: Callable, include_hidden: bool, extra_case
         if exercise.gradients:
             problem = _check_gradients(exercise, result, args, expected_grads)
             if problem:
-                results.append(CaseResult(label, False, problem, exercise.gradient_hint or hint, case.hidden))
+                # A loss cut off from autograd gets the exercise's word on that; a connected loss
+                # with the wrong gradient has the wrong formula, which the case's hint is about.
+                detached = problem.startswith("the loss is not connected")
+                results.append(CaseResult(label, False, problem, (exercise.gradient_hint if detached else "") or hint, case.hidden))
                 continue
         results.append(CaseResult(label, True, hidden=case.hidden))
     if cases and not_implemented == len(cases):

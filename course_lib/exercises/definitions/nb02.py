@@ -104,7 +104,8 @@ def _loss_cases():
               for b, d, k in ((1, 1, 1), (4, 8, 5), (32, 50, 10))]
     return [
         case([[0.0, 0.0]], [[1.0, 2.0]], [[[3.0, 4.0]]], label="zero center vector: loss = 2·log 2 ≈ 1.3863",
-             hint="σ(0) = 0.5, so each of the two terms is log 0.5. Use torch.nn.functional.logsigmoid."),
+             hint="σ(0) = 0.5, so each of the two terms is log 0.5. Use torch.nn.functional.logsigmoid: "
+                  "log σ(v_w·v_c) for the context and log σ(−v_w·v_n) for each negative (note the minus)."),
         case([[1.0, 0.0]], [[2.0, 0.0]], [[[0.0, 1.0], [-1.0, 0.0]]], label="one pair, two negatives",
              hint="Scores: v_w·v_c = 2, v_w·v_n = 0 and −1. Loss = −[log σ(2) + log σ(−0) + log σ(1)]."),
         case([[1.0, 1.0], [0.5, -0.5]], [[1.0, 0.0], [0.0, 1.0]], [[[1.0, 1.0]], [[2.0, 0.0]]],
