@@ -167,7 +167,7 @@ def info_nce_dot_product(queries, keys, temperature):
 
 def info_nce_detached(queries, keys, temperature):
     logits = F.normalize(queries, dim=1) @ F.normalize(keys, dim=1).T / temperature
-    return torch.tensor(float(F.cross_entropy(logits, torch.arange(len(queries)))))
+    return torch.tensor(F.cross_entropy(logits, torch.arange(len(queries))).item())
 
 
 def labels_as_float(batch_size):

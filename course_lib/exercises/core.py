@@ -343,9 +343,9 @@ def refuse_course_function(exercise: Exercise, fn: Any) -> CheckResult | None:
     if not module or os.environ.get(ALLOW_REFERENCE_ENV):
         return None
     name = getattr(fn, "__name__", exercise.id)
-    return CheckResult(exercise, [CaseResult("definition", False, "", exercise.hint)], refused=(
-        f"`{name}` is the course's own solution (imported from {module}), not yours. "
-        f"Write your own `def {exercise.id}(...)` in the exercise cell; the point is to build it yourself."))
+    why = (f"`{name}` is the course's own solution (imported from {module}), not yours. "
+           f"Write your own `def {exercise.id}(...)` in the exercise cell; the point is to build it yourself.")
+    return CheckResult(exercise, [CaseResult("definition", False, why, exercise.hint)], refused=why)
 
 
 # ---- running the cases ------------------------------------------------------------------------------

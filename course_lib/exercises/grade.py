@@ -42,7 +42,7 @@ def grade_namespace(notebook: str, namespace: dict, record: bool = True) -> list
             "exercise": ex.id, "points": ex.points, "score": round(result.score, 3),
             "passed": result.passed, "attempted": result.attempted,
             "cases": len(result.cases), "cases_passed": sum(c.passed for c in result.cases),
-            "first_failure": None if failed is None else failed.message,
+            "first_failure": result.refused or (None if failed is None else failed.message),
         })
     return rows
 
