@@ -23,18 +23,39 @@ def notebook_id(path: Path) -> str:
     return Path(path).name[:2]
 
 
-def grade_namespace(notebook: str, namespace: dict, record: bool = True) -> list[dict]:
+def load_extra_cases(tests_dir: str | Path | None) -> dict[str, list]:
+    """An instructor's own hidden cases: ``HIDDEN_CASES = {exercise_id: [Case, ...]}`` in any
+    ``*.py`` file of ``tests_dir`` (kept outside the learners' installation)."""
+    import dataclasses
+    import importlib.util
+
+    extra: dict[str, list] = {}
+    if not tests_dir:
+        return extra
+    for path in sorted(Path(tests_dir).glob("*.py")):
+        spec = importlib.util.spec_from_file_location(f"_course_hidden_{path.stem}", path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        for ex_id, cases in getattr(module, "HIDDEN_CASES", {}).items():
+            cases = cases() if callable(cases) else cases
+            extra.setdefault(ex_id, []).extend(dataclasses.replace(c, hidden=True) for c in cases)
+    return extra
+
+
+def grade_namespace(notebook: str, namespace: dict, record: bool = True, tests_dir: str | None = None) -> list[dict]:
     """Grade the functions a learner defined (found by exercise id in ``namespace``)."""
     from . import progress
     from .core import CaseResult
 
+    extra = load_extra_cases(tests_dir)
     rows = []
     for ex in for_notebook(notebook):
         fn = namespace.get(ex.id)
         if not callable(fn):
             result = CheckResult(ex, [CaseResult("definition", False, f"no function named {ex.id}")])
         else:
-            result = refuse_course_function(ex, fn) or run_cases(ex, fn, include_hidden=True)
+            result = refuse_course_function(ex, fn) or run_cases(ex, fn, include_hidden=True,
+                                                                 extra_cases=extra.get(ex.id, []))
         if record:
             progress.record(result, kind="graded")
         failed = next((c for c in result.cases if not c.passed), None)
@@ -47,11 +68,11 @@ def grade_namespace(notebook: str, namespace: dict, record: bool = True) -> list
     return rows
 
 
-def _grading_cell(notebook: str) -> str:
+def _grading_cell(notebook: str, tests_dir: str | None = None) -> str:
     return (
         "import json as _course_json\n"
         "from course_lib.exercises.grade import grade_namespace as _course_grade\n"
-        f"print({MARKER!r} + _course_json.dumps(_course_grade({notebook!r}, globals())))\n"
+        f"print({MARKER!r} + _course_json.dumps(_course_grade({notebook!r}, globals(), tests_dir={tests_dir!r})))\n"
     )
 
 
