@@ -91,8 +91,10 @@ def grade_submission(path: Path, folder: Path, *, limit_s: float, profile: str =
         return _row(learner, path, None, "invalid", time.monotonic() - start, f"not a notebook: {type(err).__name__}: {err}")
     if notebook is None:
         return _row(learner, path, None, "invalid", time.monotonic() - start, "no course exercise found in this notebook")
+    # The limit counts from now, in wall-clock time, so the worker's own start-up is part of it.
     cmd = [sys.executable, "-m", "course_lib.exercises.gradebook", "--worker", str(path), "--notebook", notebook,
-           "--profile", profile, "--limit", str(limit_s)] + (["--tests", str(tests_dir)] if tests_dir else [])
+           "--profile", profile, "--limit", str(limit_s), "--deadline", repr(time.time() + limit_s)] \
+        + (["--tests", str(tests_dir)] if tests_dir else [])
     try:
         # The worker keeps the limit itself; this backstop only catches a worker that cannot.
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=limit_s + 60,
@@ -112,7 +114,8 @@ def grade_submission(path: Path, folder: Path, *, limit_s: float, profile: str =
 
 # ---- the worker: one notebook, one fresh kernel, one deadline ----------------------------------------
 
-def run_worker(path: Path, notebook: str, profile: str, limit_s: float, tests_dir: str | None) -> dict:
+def run_worker(path: Path, notebook: str, profile: str, limit_s: float, tests_dir: str | None,
+               deadline_epoch: float | None = None) -> dict:
     import nbformat
     from nbclient import NotebookClient
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
@@ -122,7 +125,8 @@ def run_worker(path: Path, notebook: str, profile: str, limit_s: float, tests_di
     nb = nbformat.read(path, as_version=4)
     nb.cells.append(nbformat.v4.new_code_cell(_grading_cell(notebook, tests_dir)))
     os.environ[runtime.PROFILE_ENV] = profile
-    deadline = time.monotonic() + limit_s
+    left = limit_s if deadline_epoch is None else deadline_epoch - time.time()
+    deadline = time.monotonic() + left
     client = NotebookClient(nb, kernel_name="python3", allow_errors=True, shutdown_kernel="immediate",
                             timeout_func=lambda cell: max(1, int(deadline - time.monotonic() + 0.999)),
                             extra_arguments=["--IPKernelApp.log_level=ERROR"],
@@ -187,9 +191,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile", default="ci", choices=runtime.PROFILES)
     parser.add_argument("--worker", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--notebook", help=argparse.SUPPRESS)
+    parser.add_argument("--deadline", type=float, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
-        report = run_worker(args.worker, args.notebook, args.profile, args.limit, str(args.tests) if args.tests else None)
+        report = run_worker(args.worker, args.notebook, args.profile, args.limit, str(args.tests) if args.tests else None,
+                            args.deadline)
         print(_RESULT + json.dumps(report), flush=True)
         return 0
     if args.folder is None or not args.folder.is_dir():
