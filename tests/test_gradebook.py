@@ -16,7 +16,7 @@ from notebook_runner import NOTEBOOKS
 
 pytestmark = pytest.mark.notebook
 NB00 = next(p for p in NOTEBOOKS if p.name.startswith("00"))
-LIMIT_S = 40          # per notebook: the ci run of notebook 00 takes 3 s idle, up to 25 s on a loaded machine
+LIMIT_S = 50          # per notebook: the ci run of notebook 00 takes 3 s idle, up to 30 s on a loaded machine
 
 SUBMISSIONS = {
     "full": "import numpy as np\n\ndef vector_length(v):\n    return float(np.sqrt(sum(x * x for x in np.asarray(v, dtype=float))))\n",
@@ -73,7 +73,7 @@ def test_every_submission_gets_the_right_row(graded):
     assert first["untouched"] == "not attempted"
     assert "ValueError: I give up" in first["raising"]
     assert "got 7.0, expected 5.0" in first["partly"]
-    assert "did not finish within 40 s" in first["hanging"]
+    assert "did not finish within 50 s" in first["hanging"]
     assert "kernel died" in rows["crashing"]["message"]
     assert "not a notebook" in rows["not_a_notebook"]["message"]
 
