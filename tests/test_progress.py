@@ -50,3 +50,14 @@ def test_everything_passed_says_so(tmp_path, monkeypatch):
     (tmp_path / "p.json").write_text(json.dumps(
         {ex_id: {"check": _record(True, True, 1, "2026-01-01 10:00:00")} for ex_id in core.load_all()}))
     assert "Every exercise passes" in repr(progress.show_progress())
+
+
+def test_progress_does_not_import_the_checker():
+    """core records results in progress; progress must not import core back (no import cycle)."""
+    import ast
+    import inspect
+
+    tree = ast.parse(inspect.getsource(progress))
+    imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+    imported |= {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+    assert not any(m and m.split(".")[-1] == "core" for m in imported), imported
