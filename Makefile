@@ -1,6 +1,7 @@
 # make lab   – open the course (creates .venv and prepares data on first use)
 # make test  – run every test: unit, notebooks in the ci profile, grading, widgets, browser
-# make grade – grade your notebooks (NB=notebooks/02_skipgram.ipynb for one)
+# make grade – grade your notebooks (NB=notebooks/02_skipgram.ipynb for one);
+#              instructors: DIR=path/to/submissions writes a gradebook (TESTS=dir adds hidden cases)
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
@@ -32,7 +33,11 @@ test: $(DATA)
 	$(PY) -m pytest -ra $(PYTEST_ARGS)
 
 grade: $(DATA)
+ifdef DIR
+	$(PY) -m course_lib.exercises.gradebook $(DIR) $(if $(TESTS),--tests $(TESTS)) $(GRADE_ARGS)
+else
 	$(PY) -m course_lib.exercises.grade $(NB)
+endif
 
 bench: $(DATA)
 	$(PY) benchmarks/course_runtime.py --profile ci

@@ -8,6 +8,11 @@ from course_lib.exercises import check, core, progress
 from course_lib.exercises.definitions.nb00 import vector_length as reference
 
 
+def learners_vector_length(v):
+    """A correct solution written in a test (not imported from course_lib, which check refuses)."""
+    return sum(float(x) * float(x) for x in v) ** 0.5
+
+
 def test_reference_passes_visible_and_hidden_cases():
     result = core.run_cases(core.get("vector_length"), reference, include_hidden=True)
     assert result.passed and result.score == 1
@@ -97,9 +102,9 @@ def test_progress_records_checks_and_grades(tmp_path, monkeypatch):
     monkeypatch.setenv("COURSE_PROGRESS_FILE", str(tmp_path / "p.json"))
     check("vector_length", lambda v: 0.0)
     assert json.loads((tmp_path / "p.json").read_text())["vector_length"]["check"]["passed"] is False
-    check("vector_length", reference)
+    check("vector_length", learners_vector_length)
     rows = {r["exercise"]: r for r in progress.table()}
-    assert rows["vector_length"]["done"] and rows["vector_length"]["status"] == "passes ✅"
+    assert rows["vector_length"]["done"] and rows["vector_length"]["status"] == "passed"
     done, total = progress.summary()["00"]
     assert done == 1 and total == len(core.for_notebook("00"))
     assert "1/" in repr(progress.show_progress())
@@ -117,5 +122,5 @@ def test_displayed_progress_table_refreshes_after_a_check(tmp_path, monkeypatch)
     view = progress.show_progress()
     view._ipython_display_()
     assert "0/" in view._widget.value
-    check("vector_length", reference)
+    check("vector_length", learners_vector_length)
     assert "1/" in view._widget.value

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from .. import runtime
-from .core import CheckResult, for_notebook, run_cases
+from .core import CheckResult, for_notebook, refuse_course_function, run_cases
 
 MARKER = "@@COURSE-GRADES@@"
 
@@ -23,18 +23,39 @@ def notebook_id(path: Path) -> str:
     return Path(path).name[:2]
 
 
-def grade_namespace(notebook: str, namespace: dict, record: bool = True) -> list[dict]:
+def load_extra_cases(tests_dir: str | Path | None) -> dict[str, list]:
+    """An instructor's own hidden cases: ``HIDDEN_CASES = {exercise_id: [Case, ...]}`` in any
+    ``*.py`` file of ``tests_dir`` (kept outside the learners' installation)."""
+    import dataclasses
+    import importlib.util
+
+    extra: dict[str, list] = {}
+    if not tests_dir:
+        return extra
+    for path in sorted(Path(tests_dir).glob("*.py")):
+        spec = importlib.util.spec_from_file_location(f"_course_hidden_{path.stem}", path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        for ex_id, cases in getattr(module, "HIDDEN_CASES", {}).items():
+            cases = cases() if callable(cases) else cases
+            extra.setdefault(ex_id, []).extend(dataclasses.replace(c, hidden=True) for c in cases)
+    return extra
+
+
+def grade_namespace(notebook: str, namespace: dict, record: bool = True, tests_dir: str | None = None) -> list[dict]:
     """Grade the functions a learner defined (found by exercise id in ``namespace``)."""
     from . import progress
     from .core import CaseResult
 
+    extra = load_extra_cases(tests_dir)
     rows = []
     for ex in for_notebook(notebook):
         fn = namespace.get(ex.id)
         if not callable(fn):
             result = CheckResult(ex, [CaseResult("definition", False, f"no function named {ex.id}")])
         else:
-            result = run_cases(ex, fn, include_hidden=True)
+            result = refuse_course_function(ex, fn) or run_cases(ex, fn, include_hidden=True,
+                                                                 extra_cases=extra.get(ex.id, []))
         if record:
             progress.record(result, kind="graded")
         failed = next((c for c in result.cases if not c.passed), None)
@@ -42,16 +63,16 @@ def grade_namespace(notebook: str, namespace: dict, record: bool = True) -> list
             "exercise": ex.id, "points": ex.points, "score": round(result.score, 3),
             "passed": result.passed, "attempted": result.attempted,
             "cases": len(result.cases), "cases_passed": sum(c.passed for c in result.cases),
-            "first_failure": None if failed is None else failed.message,
+            "first_failure": result.refused or (None if failed is None else failed.message),
         })
     return rows
 
 
-def _grading_cell(notebook: str) -> str:
+def _grading_cell(notebook: str, tests_dir: str | None = None) -> str:
     return (
         "import json as _course_json\n"
         "from course_lib.exercises.grade import grade_namespace as _course_grade\n"
-        f"print({MARKER!r} + _course_json.dumps(_course_grade({notebook!r}, globals())))\n"
+        f"print({MARKER!r} + _course_json.dumps(_course_grade({notebook!r}, globals(), tests_dir={tests_dir!r})))\n"
     )
 
 

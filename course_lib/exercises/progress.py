@@ -14,6 +14,7 @@ import weakref
 from pathlib import Path
 
 from .. import runtime
+from .registry import load_all
 
 
 def progress_file() -> Path:
@@ -57,24 +58,41 @@ def record(result, kind: str) -> None:
         view.refresh()
 
 
-def table() -> list[dict]:
-    """One row per exercise of the course, in notebook order, with its latest status."""
-    from .core import load_all
+STATUSES = ("passed", "partial", "failed", "not started")
+_MARKS = {"passed": "✅", "partial": "◐", "failed": "❌", "not started": "·"}
 
+
+def _latest(entry: dict) -> dict:
+    """The most recent of an exercise's check and graded records (graded wins a tie)."""
+    records = [r for r in (entry.get("graded"), entry.get("check")) if r]
+    return max(records, key=lambda r: r.get("time", "")) if records else {}
+
+
+def status_of(record: dict, points: float) -> str:
+    """passed / partial (some cases pass) / failed (none pass) / not started (no attempt yet)."""
+    if not record or not record.get("attempted"):
+        return "not started"
+    if record.get("passed"):
+        return "passed"
+    return "partial" if 0 < record.get("score", 0) < points else "failed"
+
+
+def table() -> list[dict]:
+    """One row per exercise of the course, in notebook order (and the order each notebook sets
+    them), with the status of its latest check or grade."""
     state = load()
     rows = []
-    for ex in sorted(load_all().values(), key=lambda e: (e.notebook, e.id)):
-        entry = state.get(ex.id, {})
-        checked, graded = entry.get("check", {}), entry.get("graded", {})
-        if graded and graded["attempted"]:
-            status = "graded ✅" if graded["passed"] else f"graded {graded['score']:g}/{ex.points}"
-        elif checked:
-            status = "passes ✅" if checked["passed"] else ("tried ❌" if checked["attempted"] else "not started")
-        else:
-            status = "not started"
+    for ex in sorted(load_all().values(), key=lambda e: e.notebook):   # stable: keeps each notebook's order
+        latest = _latest(state.get(ex.id, {}))
+        status = status_of(latest, ex.points)
         rows.append({"notebook": ex.notebook, "exercise": ex.id, "title": ex.title, "status": status,
-                     "done": bool(graded.get("passed") or checked.get("passed"))})
+                     "score": latest.get("score", 0.0) if status != "not started" else 0.0, "points": ex.points,
+                     "done": status == "passed"})
     return rows
+
+
+def next_unfinished(rows: list[dict]) -> dict | None:
+    return next((r for r in rows if r["status"] != "passed"), None)
 
 
 def summary() -> dict[str, tuple[int, int]]:
@@ -85,6 +103,20 @@ def summary() -> dict[str, tuple[int, int]]:
         done_total[0] += row["done"]
         done_total[1] += 1
     return {k: (v[0], v[1]) for k, v in out.items()}
+
+
+def _status_text(row: dict) -> str:
+    if row["status"] == "partial":
+        return f"partial {row['score']:g}/{row['points']:g}"
+    return row["status"]
+
+
+def _next_text(rows: list[dict]) -> str:
+    nxt = next_unfinished(rows)
+    if nxt is None:
+        return "Every exercise passes. Well done!"
+    return (f"Next: notebook {nxt['notebook']}, `{nxt['exercise']}` ({nxt['title']}), "
+            f"{_status_text(nxt)}.")
 
 
 _LIVE_VIEWS: "weakref.WeakSet[ProgressView]" = weakref.WeakSet()
@@ -110,10 +142,19 @@ class ProgressView:
         _LIVE_VIEWS.add(self)
         display(self._widget)
 
+    def _notebooks(self) -> dict[str, list[dict]]:
+        out: dict[str, list[dict]] = {}
+        for r in self.rows:
+            out.setdefault(r["notebook"], []).append(r)
+        return out
+
     def __repr__(self) -> str:
         done = sum(r["done"] for r in self.rows)
         lines = [f"Course progress: {done}/{len(self.rows)} exercises passed"]
-        lines += [f"  {r['notebook']}  {r['exercise']:<28} {r['status']}" for r in self.rows]
+        for nb, rows in self._notebooks().items():
+            lines.append(f"Notebook {nb}: {sum(r['done'] for r in rows)}/{len(rows)} passed")
+            lines += [f"  {_MARKS[r['status']]} {r['exercise']:<24} {_status_text(r)}" for r in rows]
+        lines.append(_next_text(self.rows))
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
@@ -121,11 +162,16 @@ class ProgressView:
         pct = 100 * done / max(1, len(self.rows))
         bar = (f'<div style="background:#eee;width:320px;height:12px;border-radius:6px">'
                f'<div style="background:#1a7f37;width:{pct:.0f}%;height:12px;border-radius:6px"></div></div>')
-        body = "".join(
-            f"<tr><td>{html.escape(r['notebook'])}</td><td><code>{html.escape(r['exercise'])}</code></td>"
-            f"<td>{html.escape(r['title'])}</td><td>{html.escape(r['status'])}</td></tr>" for r in self.rows)
+        body = ""
+        for nb, rows in self._notebooks().items():
+            body += (f'<tr><th colspan="4" style="text-align:left">Notebook {html.escape(nb)}: '
+                     f"{sum(r['done'] for r in rows)}/{len(rows)} passed</th></tr>")
+            body += "".join(
+                f"<tr><td>{_MARKS[r['status']]}</td><td><code>{html.escape(r['exercise'])}</code></td>"
+                f"<td>{html.escape(r['title'])}</td><td>{html.escape(_status_text(r))}</td></tr>" for r in rows)
         return (f'<div class="course-progress"><b>Course progress: {done}/{len(self.rows)} exercises passed</b>{bar}'
-                f"<table><tr><th>notebook</th><th>exercise</th><th>what</th><th>status</th></tr>{body}</table></div>")
+                f"<table><tr><th></th><th>exercise</th><th>what</th><th>status</th></tr>{body}</table>"
+                f"<p>{html.escape(_next_text(self.rows))}</p></div>")
 
 
 def show_progress() -> ProgressView:

@@ -60,7 +60,8 @@ def _one_hot_cases():
         Case(args=("dog", ["dog"]), label="a vocabulary of one word", expected=np.array([1.0])),
         Case(args=("the", ["a", "of", "the", "and", "to", "in"]), label="length equals the vocabulary size",
              expected=np.array([0.0, 0.0, 1.0, 0.0, 0.0, 0.0]),
-             hint="Start from np.zeros(len(vocab)) and set a single entry to 1."),
+             hint="Keep the vocabulary's own order (do not sort it or make a set): the entry for a word sits at "
+                  "vocab.index(word). Start from np.zeros(len(vocab)) and set a single entry to 1."),
         *hidden,
     ]
 
@@ -106,20 +107,32 @@ def _top_k_cases():
         hidden.append(Case(args=(str(rng.choice(words)), words, rng.normal(size=(n, dim)), k), hidden=True))
     with_zero = _TOY_VECTORS.copy()
     with_zero[2] = 0.0   # "car" has an all-zero vector
+    # The first three cases each catch one typical mistake before the others can: a two-word
+    # vocabulary (keeping the query word), unit vectors (sorting lowest first; dot product and
+    # cosine agree on them), then lengths that differ (the dot product instead of the cosine).
     return [
+        Case(args=("cat", ["cat", "dog"], np.array([[1.0, 0.0], [0.6, 0.8]]), 1), label="the word itself is left out",
+             expected=[("dog", 0.6)],
+             hint="Skip the query word: its similarity with itself is always 1."),
+        Case(args=("cat", _UNIT_WORDS, _UNIT_VECTORS, 3), label="most similar first",
+             expected=[("dog", 0.8), ("truck", 0.6), ("car", 0.0)],
+             hint="Sort by similarity, highest first (sorted(..., reverse=True) or np.argsort(-sims))."),
         Case(args=("cat", _TOY_WORDS, _TOY_VECTORS, 1), label="nearest word to 'cat' is 'kitten' (same direction)",
              expected=[("kitten", 1.0)],
-             hint="Leave 'cat' itself out (its cosine with itself is always 1). Cosine ignores length: "
-                  "'kitten' points exactly the same way as 'cat'."),
-        Case(args=("cat", _TOY_WORDS, _TOY_VECTORS, 2), label="the word itself is left out",
-             expected=[("kitten", 1.0), ("dog", _toy_cosine("cat", "dog"))],
-             hint="Skip the query word: its similarity with itself is always 1."),
+             hint="Use the cosine, not the dot product: cosine ignores length, and 'kitten' points exactly "
+                  "the same way as 'cat' although it is twice as long."),
+        Case(args=("cat", _TOY_WORDS, _TOY_VECTORS, 2), label="the two nearest to 'cat'",
+             expected=[("kitten", 1.0), ("dog", _toy_cosine("cat", "dog"))]),
         Case(args=("kitten", _TOY_WORDS, _TOY_VECTORS, 4), label="all four other words, most similar first",
              hint="Sort by similarity, highest first (sorted(..., reverse=True) or np.argsort(-sims))."),
         Case(args=("cat", _TOY_WORDS, with_zero, 4), label="a word with an all-zero vector scores 0.0, not nan",
              hint="Use your cosine_similarity, which returns 0.0 for a zero vector."),
         *hidden,
     ]
+
+
+_UNIT_WORDS = ["cat", "car", "dog", "truck"]
+_UNIT_VECTORS = np.array([[1.0, 0.0], [0.0, 1.0], [0.8, 0.6], [0.6, 0.8]])   # every row has length 1
 
 
 def _toy_cosine(a, b):

@@ -5,7 +5,7 @@ import numpy as np
 import torch
 
 from ...contrastive.infonce import info_nce
-from ..core import Case, Exercise, assert_close, register
+from ..core import Case, Exercise, Mismatch, assert_close, register
 
 
 def info_nce_loss(queries, keys, temperature):
@@ -13,7 +13,7 @@ def info_nce_loss(queries, keys, temperature):
 
     queries, keys: float tensors of shape (N, d); key i is query i's positive, every other key is a
     negative. Cosine similarity divided by the temperature, softmax over each query's row, mean of
-    −log P(positive). Returns a 0-d tensor (or a float)."""
+    −log P(positive). Returns a 0-d tensor built with torch operations, so that it can be trained."""
     q = queries / queries.norm(dim=1, keepdim=True)
     k = keys / keys.norm(dim=1, keepdim=True)
     logits = q @ k.T / temperature
@@ -70,19 +70,23 @@ def _info_nce_cases():
 def _compare_loss(result, expected):
     if hasattr(result, "ndim") and getattr(result, "ndim", 0) != 0:
         raise AssertionError(f"expected one number (the mean over the batch), got shape {tuple(result.shape)}")
-    assert_close(float(result), float(expected), rtol=1e-5, atol=1e-5)
+    value = result.detach() if hasattr(result, "detach") else result
+    assert_close(float(value), float(expected), rtol=1e-5, atol=1e-5)
 
 
 register(Exercise(
     id="info_nce_loss", notebook="04", title="InfoNCE with in-batch negatives", reference=info_nce_loss,
-    cases=_info_nce_cases, compare=_compare_loss, returns=(torch.Tensor, float),
+    cases=_info_nce_cases, compare=_compare_loss, returns=torch.Tensor, gradients=True,
+    gradient_hint="Keep the loss a torch tensor built from queries and keys (no .detach(), .item() or numpy): "
+                  "training needs its gradient.",
     hint="logits = normalised q @ normalised k.T / τ; loss = mean over rows of −log softmax(row)[i].",
 ))
 
 
 def _labels_cases():
     return [
-        Case(args=(1,), label="a batch of one pair"),
+        Case(args=(1,), label="a batch of one pair",
+             hint="Labels count from 0: query 0's positive is key 0, so a batch of one has the labels [0]."),
         Case(args=(4,), label="a batch of four pairs: [0, 1, 2, 3]", hint="torch.arange(batch_size)"),
         Case(args=(64,), hidden=True),
     ]
@@ -90,7 +94,9 @@ def _labels_cases():
 
 def _compare_labels(result, expected):
     if not isinstance(result, torch.Tensor) or result.dtype != torch.long:
-        raise AssertionError(f"expected an int64 (torch.long) tensor, got {getattr(result, 'dtype', type(result).__name__)}")
+        raise Mismatch(f"expected an int64 (torch.long) tensor, got {getattr(result, 'dtype', type(result).__name__)}",
+                       hint="cross_entropy wants int64 class labels: torch.arange(batch_size) gives them; "
+                            "do not ask for a float dtype.")
     if result.tolist() != expected.tolist():
         raise AssertionError(f"got {result.tolist()[:8]}, expected {expected.tolist()[:8]}")
 

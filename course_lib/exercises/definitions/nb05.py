@@ -9,7 +9,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from ..core import Case, Exercise, register
+from ..core import Case, Exercise, Mismatch, register
 
 
 def truncate_and_normalise(embeddings, dims):
@@ -73,9 +73,15 @@ def _mrl_cases():
                                      (3, 384, [32, 64, 128, 256, 384], [1] * 5, 0.05), (8, 16, [16], [1.0], 1.0)):
         hidden.append(Case(args=(torch.randn(n, d, generator=g), torch.randn(n, d, generator=g), dims, weights, tau), hidden=True))
     return [
-        Case(args=(q2, k2, [2], [1.0], 0.5), label="one prefix (m = 2) is plain InfoNCE", expected=torch.tensor(one_prefix),
-             hint="At m = 2 the cosines are [[1, 0], [0, 1]]: each row's loss is −log softmax([2, 0])[0]."),
-        Case(args=(q2, k2, [2], [3.0], 0.5), label="a weight multiplies its prefix's loss", expected=torch.tensor(3 * one_prefix)),
+        # Whole vectors first: a temperature mistake shows here, before any truncation.
+        Case(args=(torch.eye(2), torch.eye(2), [2], [1.0], 0.5), label="m = d is plain InfoNCE: log(1 + e⁻²) at τ = 0.5",
+             expected=torch.tensor(math.log(1 + math.exp(-2))),
+             hint="Divide the cosine logits by the temperature (q @ k.T / temperature); do not multiply."),
+        Case(args=(q2, k2, [2], [1.0], 0.5), label="one prefix (m = 2): the prefix is re-normalised", expected=torch.tensor(one_prefix),
+             hint="Normalise after slicing: F.normalize(queries[:, :m], dim=1). At m = 2 the cosines are then "
+                  "[[1, 0], [0, 1]] and each row's loss is −log softmax([2, 0])[0]."),
+        Case(args=(q2, k2, [2], [3.0], 0.5), label="a weight multiplies its prefix's loss", expected=torch.tensor(3 * one_prefix),
+             hint="Multiply each prefix's loss by its weight: zip(dims, weights)."),
         Case(args=(q2, k2, [2, 4], [1.0, 1.0], 0.5), label="two prefixes add up",
              hint="At m = 4 every cosine is 0.5: both logits are equal, so that term is log 2."),
         *hidden,
@@ -89,7 +95,8 @@ def _storage_cases():
         Case(args=(1_000_000, 64, "float32"), label="1M × 64 float32", expected=256_000_000),
         Case(args=(10, 384, "int8"), label="int8: one byte per dimension", expected=3_840),
         Case(args=(1000, 384, "float16"), label="float16: two bytes per dimension", expected=768_000),
-        Case(args=(1000, 384, "binary"), label="binary: 384 bits = 48 bytes per vector", expected=48_000),
+        Case(args=(1000, 384, "binary"), label="binary: 384 bits = 48 bytes per vector", expected=48_000,
+             hint="Binary keeps one bit per dimension: dims / 8 bytes per vector."),
         Case(args=(3, 10, "binary"), label="binary rounds each vector up to whole bytes: 10 bits → 2 bytes", expected=6,
              hint="math.ceil(dims / 8) bytes per vector, then × documents."),
         *[Case(args=(n, d, t), hidden=True) for n, d, t in ((0, 384, "float32"), (7, 1, "binary"), (12345, 768, "float16"),
@@ -103,12 +110,13 @@ def _compare_scalar_tensor(result, expected):
     if not isinstance(result, torch.Tensor) or result.ndim != 0:
         raise AssertionError(f"expected a 0-dimensional torch tensor, got {type(result).__name__}"
                              + (f" of shape {tuple(result.shape)}" if isinstance(result, torch.Tensor) else ""))
-    assert_close(float(result), float(expected), rtol=1e-5, atol=1e-6)
+    assert_close(float(result.detach()), float(expected), rtol=1e-5, atol=1e-6)
 
 
 def _compare_int(result, expected):
     if isinstance(result, bool) or not isinstance(result, (int, np.integer)):
-        raise AssertionError(f"returned {type(result).__name__} {result!r}, expected the int {expected}")
+        raise Mismatch(f"returned {type(result).__name__} {result!r}, expected the int {expected}",
+                       hint="Return a whole number of bytes as an int: int(...) or math.ceil, not a float from /.")
     if int(result) != expected:
         raise AssertionError(f"got {result}, expected {expected}")
 
@@ -120,7 +128,9 @@ register(Exercise(
 ))
 register(Exercise(
     id="mrl_loss", notebook="05", title="The Matryoshka (MRL) loss", reference=mrl_loss, cases=_mrl_cases,
-    compare=_compare_scalar_tensor,
+    compare=_compare_scalar_tensor, gradients=True,
+    gradient_hint="Keep every term a torch tensor built from queries and keys (no .detach(), .item() or numpy): "
+                  "training needs the gradient of the sum.",
     hint="Loop over zip(dims, weights): F.normalize the first m columns, logits = q @ k.T / temperature, "
          "F.cross_entropy(logits, torch.arange(N)), times the weight; add the terms up.",
 ))

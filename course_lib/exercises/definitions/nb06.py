@@ -7,7 +7,7 @@ import math
 
 import numpy as np
 
-from ..core import Case, Exercise, assert_close, register
+from ..core import Case, Exercise, Mismatch, assert_close, register
 
 
 def chunk_tokens(tokens, size, overlap):
@@ -71,11 +71,12 @@ def _chunk_cases():
         hidden.append(Case(args=(tokens, size, overlap), hidden=True))
     words = "the cat sat on the mat and looked at the dog".split()
     return [
-        Case(args=(list("abcdefg"), 3, 1), label="7 letters, size 3, overlap 1",
-             expected=[list("abc"), list("cde"), list("efg")],
+        Case(args=(list("abcdefgh"), 3, 1), label="8 letters, size 3, overlap 1: the last chunk is shorter",
+             expected=[list("abc"), list("cde"), list("efg"), list("gh")],
              hint="Each chunk starts size − overlap = 2 tokens after the previous one."),
-        Case(args=(list("abcdefgh"), 3, 1), label="the last chunk may be shorter",
-             expected=[list("abc"), list("cde"), list("efg"), list("gh")]),
+        Case(args=(list("abcdefg"), 3, 1), label="7 letters: no chunk after the one that reaches the end",
+             expected=[list("abc"), list("cde"), list("efg")],
+             hint="Stop after the chunk that reaches the end: 'efg' already ends at 'g', so no chunk ['g'] follows."),
         Case(args=(words, 4, 0), label="no overlap", expected=[words[0:4], words[4:8], words[8:11]]),
         Case(args=(list("abc"), 5, 2), label="a text shorter than one chunk is one chunk", expected=[list("abc")],
              hint="Stop as soon as a chunk reaches the end of the list."),
@@ -101,7 +102,13 @@ def _ranking_cases(k_values=(1, 3, 5, 10)):
 def _recall_cases():
     ranking = ["d3", "d1", "d7", "d2", "d9"]
     return [
-        Case(args=(ranking, ["d1", "d2", "d4"], 2), label="one of three relevant in the top 2", expected=1 / 3),
+        # Off-by-one slices first (neither changes these answers by dividing by k), then the division.
+        Case(args=(ranking, ["d7"], 2), label="a relevant document at rank k + 1 does not count", expected=0.0,
+             hint="Only the first k positions count: ranking[:k]."),
+        Case(args=(ranking, ["d3"], 1), label="a relevant document at rank k counts", expected=1.0,
+             hint="ranking[:k] keeps ranks 1 … k (positions 0 … k − 1)."),
+        Case(args=(ranking, ["d1", "d2", "d4"], 2), label="one of three relevant in the top 2", expected=1 / 3,
+             hint="Divide by the number of relevant documents, not by k."),
         Case(args=(ranking, ["d1", "d2", "d4"], 5), label="two of three in the top 5", expected=2 / 3,
              hint="Divide by the number of relevant documents, not by k."),
         Case(args=(ranking, ["d3"], 1), label="the only relevant document first", expected=1.0),
@@ -119,7 +126,8 @@ def _rr_cases():
         Case(args=(ranking, ["d3"], 10), label="first hit at rank 1", expected=1.0),
         Case(args=(ranking, ["d2"], 3), label="the hit is beyond k", expected=0.0,
              hint="Only the first k positions count."),
-        Case(args=(ranking, ["d9", "d2"], 5), label="only the first hit counts", expected=0.25),
+        Case(args=(ranking, ["d9", "d2"], 5), label="only the first hit counts", expected=0.25,
+             hint="Return as soon as you meet the first relevant document; later hits do not count."),
         *_ranking_cases(),
     ]
 
@@ -128,14 +136,17 @@ def _ndcg_cases():
     ranking = ["d3", "d1", "d7", "d2", "d9"]
     l3, l5 = math.log2(3), math.log2(5)
     return [
-        Case(args=(ranking, ["d3"], 5), label="the single relevant document first", expected=1.0),
+        Case(args=(ranking, ["d3"], 5), label="the single relevant document first", expected=1.0,
+             hint="Ranks start at 1: a hit at rank 1 earns 1/log2(1 + 1) = 1."),
         Case(args=(ranking, ["d1"], 5), label="the single relevant document second", expected=1 / l3,
              hint="A hit at rank r earns 1 / log2(r + 1); rank 2 earns 1/log2(3)."),
         Case(args=(ranking, ["d1", "d2", "d4"], 5), label="two hits, three relevant",
              expected=(1 / l3 + 1 / l5) / (1 + 1 / l3 + 0.5),
              hint="The ideal DCG puts min(len(relevant), k) hits at ranks 1, 2, 3, …"),
         Case(args=(ranking, ["d1", "d2", "d4"], 2), label="k = 2: the ideal has two hits",
-             expected=(1 / l3) / (1 + 1 / l3)),
+             expected=(1 / l3) / (1 + 1 / l3),
+             hint="With k = 2 a perfect ranking holds only two of the three relevant documents: "
+                  "the ideal uses min(len(relevant), k) hits."),
         Case(args=(ranking, ["d8"], 5), label="nothing relevant retrieved", expected=0.0),
         *_ranking_cases(),
     ]
@@ -175,7 +186,8 @@ def _compare_retrieval(result, expected):
     ids, scores = (np.asarray(x) for x in result)
     exp_ids, exp_scores = expected
     if ids.ndim != 1:
-        raise AssertionError(f"ids should be a 1-D array, got shape {ids.shape}")
+        raise Mismatch(f"ids should be a 1-D array, got shape {ids.shape}",
+                       hint="search answers one row per query: return row 0, ids[0] and scores[0].")
     assert_close(scores.astype(float), np.asarray(exp_scores, dtype=float), rtol=1e-4, atol=1e-5)
     # ids must match where scores are not tied
     for i, (a, b) in enumerate(zip(ids.tolist(), np.asarray(exp_ids).tolist())):
