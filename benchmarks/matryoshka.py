@@ -22,10 +22,11 @@ def main() -> None:
     args = parse_args(__doc__.splitlines()[0])
     from course_lib import runtime
     from course_lib.matryoshka import (EVAL_DIMS, Int8Quantiser, binary_search, bytes_per_vector, check_targets,
-                                       exact_search, int8_search, load_or_train_mrl_model,
-                                       load_or_train_standard_model, measure_latency, ndcg_by_dims, overlap_at_k,
-                                       pack_binary, retained, task_embeddings, time_two_stage, training,
-                                       two_stage_search)
+                                       exact_search, int8_search, measure_latency, overlap_at_k, pack_binary,
+                                       retained, time_two_stage, two_stage_search)
+    from course_lib.trained import matryoshka as training
+    from course_lib.trained.matryoshka import (load_or_train_mrl_model, load_or_train_standard_model, ndcg_by_dims,
+                                               task_embeddings)
     from course_lib.matryoshka.cost import random_unit_vectors
     from course_lib.models import load_minilm
     from course_lib.retrieval.task import encode_task, evaluate_rankings, make_task

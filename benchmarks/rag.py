@@ -36,8 +36,10 @@ def main() -> None:
     args = parse_args(__doc__.splitlines()[0])
     from course_lib import runtime
     from course_lib.data import load_articles
-    from course_lib.retrieval import chunking, encoders, eval_set, indexes, pipeline
-    from course_lib.retrieval.rerank import is_int8, load_course_cross_encoder, quantize_for_cpu
+    from course_lib.retrieval import chunking, eval_set, indexes, pipeline
+    from course_lib.retrieval.rerank import is_int8, quantize_for_cpu
+    from course_lib.trained import encoders
+    from course_lib.trained.cross_encoder import load_course_cross_encoder
 
     runtime.seed_everything(0)
     t_start = time.perf_counter()

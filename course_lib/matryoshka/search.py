@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..retrieval.task import top_k_positions
+from ..vectors import top_k_positions
 from .cost import pack_binary
 from .nesting import check_dim, truncate
 

@@ -14,6 +14,7 @@ import numpy as np
 
 from .. import runtime
 from ..data import Query, load_articles, retrieval_queries
+from ..vectors import top_k_positions
 from .metrics import mean_metrics
 
 
@@ -68,14 +69,6 @@ def make_task(split: str = "test", n_queries: int | None | str = PROFILE_DEFAULT
 def evaluate_rankings(task: RetrievalTask, rankings: Sequence[Sequence[int]]) -> dict[str, float]:
     """Mean nDCG@10, recall@10, MRR@10, MAP@100 of rankings given as positions in the collection."""
     return mean_metrics(rankings, task.relevant_positions())
-
-
-def top_k_positions(scores: np.ndarray, k: int) -> np.ndarray:
-    """Column positions of each row's ``k`` highest scores, best first (ties: lower position first)."""
-    k = min(k, scores.shape[1])
-    top = np.argpartition(-scores, k - 1, axis=1)[:, :k]
-    order = np.argsort(-np.take_along_axis(scores, top, axis=1), axis=1, kind="stable")
-    return np.take_along_axis(top, order, axis=1)
 
 
 def dense_rankings(query_vectors: np.ndarray, doc_vectors: np.ndarray, k: int = 100) -> np.ndarray:
