@@ -18,6 +18,7 @@ from typing import Sequence
 import numpy as np
 
 from .. import runtime
+from ..models import minilm_path
 
 
 def cross_encoder_rows(queries: Sequence[str], positives: Sequence[str], negatives: Sequence[Sequence[str]]):
@@ -37,8 +38,6 @@ def cross_encoder_rows(queries: Sequence[str], positives: Sequence[str], negativ
 def new_cross_encoder(max_length: int = 128, device=None):
     """MiniLM's encoder with a fresh single-logit head (sigmoid → relevance probability)."""
     from sentence_transformers import CrossEncoder
-
-    from ..models import minilm_path
 
     return CrossEncoder(str(minilm_path()), num_labels=1, max_length=max_length, local_files_only=True,
                         device=str(device or runtime.pick_device()))

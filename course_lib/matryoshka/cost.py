@@ -18,6 +18,8 @@ from typing import Sequence
 
 import numpy as np
 
+from .nesting import truncate
+
 DTYPES = ("float32", "float16", "int8", "binary")
 BITS_PER_DIM = {"float32": 32, "float16": 16, "int8": 8, "binary": 1}
 
@@ -168,8 +170,6 @@ def measure_latency(n_docs: int, dims: Sequence[int], dtypes: Sequence[str] = DT
 
     Uses ``docs`` / ``queries`` when given (truncated + renormalised per dimension), else random
     unit vectors of the largest dimension. Reports the best-of-``repeats`` time per query."""
-    from .nesting import truncate
-
     full = max(dims)
     docs = random_unit_vectors(n_docs, full, seed) if docs is None else np.asarray(docs, dtype=np.float32)
     queries = random_unit_vectors(n_queries, full, seed + 1) if queries is None else np.asarray(queries, dtype=np.float32)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..vectors import top_k_positions
-from .cost import pack_binary
+from .cost import one_thread, pack_binary, time_call
 from .nesting import check_dim, truncate
 
 
@@ -122,8 +122,6 @@ def time_two_stage(queries: np.ndarray, docs: np.ndarray, coarse_dims: int = 64,
     """Measured seconds per query (one CPU thread, best of ``repeats``, indexes built beforehand) of
     full-dimension exact search and of two-stage search, and the speed-up."""
     import faiss
-
-    from .cost import one_thread, time_call
 
     queries = np.ascontiguousarray(queries, dtype=np.float32)
     docs = np.ascontiguousarray(docs, dtype=np.float32)

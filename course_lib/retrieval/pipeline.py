@@ -22,6 +22,7 @@ from typing import Callable, Sequence
 import numpy as np
 import pandas as pd
 
+from ..models import encode
 from . import indexes
 from .answer import Answer, Passage, answer as make_answer, build_prompt
 from .bm25 import BM25Index
@@ -132,8 +133,6 @@ class RAGPipeline:
     @staticmethod
     def embed_chunks(model, chunks: pd.DataFrame, max_seq_length: int = 128, batch_size: int = 64,
                      cache_name: str = "rag-chunks", show_progress_bar: bool = False) -> np.ndarray:
-        from ..models import encode
-
         texts = [passage_text(t, x) for t, x in zip(chunks["title"], chunks["text"])]
         return encode(model, texts, batch_size=batch_size, max_seq_length=max_seq_length, cache_name=cache_name,
                       show_progress_bar=show_progress_bar)

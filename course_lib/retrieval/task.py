@@ -14,6 +14,7 @@ import numpy as np
 
 from .. import runtime
 from ..data import Query, load_articles, retrieval_queries
+from ..models import encode
 from ..vectors import top_k_positions
 from .metrics import mean_metrics
 
@@ -79,8 +80,6 @@ def dense_rankings(query_vectors: np.ndarray, doc_vectors: np.ndarray, k: int = 
 def encode_task(model, task: RetrievalTask, max_seq_length: int | None = None, batch_size: int = 64,
                 dims: int | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Query and document embeddings (cached on disk per model × texts); ``dims`` truncates + renormalises."""
-    from ..models import encode
-
     if max_seq_length is None:
         max_seq_length = runtime.by_profile(ci=64, laptop=128, gpu=256)
     docs = encode(model, list(task.texts), batch_size=batch_size, max_seq_length=max_seq_length,

@@ -8,6 +8,8 @@ from typing import Sequence
 import pandas as pd
 import plotly.graph_objects as go
 
+from ..retrieval.bm25 import light_stem
+
 COLOURS = {"flat": "#444444", "ivf": "#1f77b4", "hnsw": "#d62728"}
 METHOD_COLOURS = {"bm25": "#8c564b", "dense": "#1f77b4", "hybrid": "#9467bd", "dense+rerank": "#17becf",
                   "hybrid+rerank": "#2ca02c"}
@@ -116,8 +118,6 @@ def score_bars(titles: Sequence[str], scores: Sequence[float], score_name: str =
 
 def highlight(text: str, terms: Sequence[str]) -> str:
     """HTML-escaped ``text`` with every word whose (light) stem is in ``terms`` wrapped in <mark>."""
-    from ..retrieval.bm25 import light_stem
-
     terms = set(terms)
     out, last = [], 0
     for m in re.finditer(r"\w\w+", text):
