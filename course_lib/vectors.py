@@ -1,4 +1,5 @@
-"""Vectors as the whole course uses them: a table of word vectors, row normalisation and exact top-k.
+"""Vectors as the whole course uses them: a table of word vectors, row normalisation, Matryoshka
+truncation (keep a prefix, re-normalise) and exact top-k.
 
 This module sits below every topic package (see CONTRIBUTING.md), so that ``similarity``,
 ``distributional``, ``analogy``, ``matryoshka`` and ``retrieval`` share one implementation of each
@@ -55,6 +56,38 @@ def top_k_positions(scores: np.ndarray, k: int) -> np.ndarray:
     top = np.argpartition(-scores, k - 1, axis=1)[:, :k]
     order = np.argsort(-np.take_along_axis(scores, top, axis=1), axis=1, kind="stable")
     return np.take_along_axis(top, order, axis=1)
+
+
+def check_dim(dims, full_dim: int) -> int:
+    """``dims`` as an int in 1 … ``full_dim``; a clear ValueError otherwise."""
+    if isinstance(dims, bool) or not isinstance(dims, (int, np.integer)):
+        raise ValueError(f"The truncation dimension must be a whole number, got {dims!r}.")
+    dims = int(dims)
+    if dims <= 0:
+        raise ValueError(f"The truncation dimension must be at least 1, got {dims}.")
+    if dims > full_dim:
+        raise ValueError(f"Cannot keep {dims} dimensions of a {full_dim}-dimensional embedding: "
+                         f"choose a dimension between 1 and {full_dim}.")
+    return dims
+
+
+def truncate(embeddings, dims: int):
+    """Keep the first ``dims`` coordinates of every row, then re-normalise each row to length 1.
+
+    Works on a 1-D vector or a 2-D batch, NumPy array or torch tensor (returns the same kind)."""
+    if hasattr(embeddings, "detach"):  # torch
+        import torch.nn.functional as F
+
+        if embeddings.ndim not in (1, 2):
+            raise ValueError("Embeddings must be a vector or a 2-D batch (rows × dimensions).")
+        dims = check_dim(dims, embeddings.shape[-1])
+        return F.normalize(embeddings[..., :dims], p=2, dim=-1)
+    x = np.asarray(embeddings)
+    if x.ndim not in (1, 2):
+        raise ValueError("Embeddings must be a vector or a 2-D batch (rows × dimensions).")
+    dims = check_dim(dims, x.shape[-1])
+    x = x[..., :dims].astype(np.float32 if x.dtype != np.float64 else np.float64)
+    return x / np.maximum(np.linalg.norm(x, axis=-1, keepdims=True), 1e-12)
 
 
 class WordVectors:

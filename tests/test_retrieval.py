@@ -213,7 +213,7 @@ def test_pipeline_without_reranker_says_so():
 
 
 def test_evaluate_doc_rankings(pipe):
-    from course_lib.retrieval.pipeline import evaluate_doc_rankings
+    from course_lib.retrieval.evaluate import evaluate_doc_rankings
 
     m = evaluate_doc_rankings([[4, 0, 1], [1, 0]], [[4], [0]])
     assert m["mrr@10"] == pytest.approx((1 + 0.5) / 2) and m["recall@1"] == 0.5
@@ -223,7 +223,7 @@ def test_evaluate_doc_rankings(pipe):
 
 def test_compare_rerankers_swaps_models_and_puts_the_pipeline_back():
     from course_lib.retrieval.eval_set import EvalQuestion
-    from course_lib.retrieval.pipeline import compare_rerankers
+    from course_lib.retrieval.evaluate import compare_rerankers
     from test_retrieval_fakes import OverlapCrossEncoder
 
     class ContraryCrossEncoder(OverlapCrossEncoder):   # prefers the passages sharing the fewest words

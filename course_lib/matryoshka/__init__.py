@@ -5,7 +5,8 @@ The course's MRL-trained MiniLM (``load_or_train_mrl_model``) and its quality on
 (``ndcg_by_dims``, ``task_embeddings``) are in ``course_lib.trained.matryoshka``."""
 from .cost import (DTYPES, LatencyTable, build_index, bytes_per_vector, format_bytes, format_seconds,
                    measure_latency, pack_binary, storage_bytes)
-from .nesting import EVAL_DIMS, MRL_DIMS, MatryoshkaInfoNCELoss, check_dim, check_prefix_dims, mrl_info_nce, truncate
+from ..vectors import check_dim, truncate
+from .nesting import EVAL_DIMS, MRL_DIMS, MatryoshkaInfoNCELoss, check_prefix_dims, mrl_info_nce
 from .search import (Int8Quantiser, binary_search, exact_search, hamming_distances, int8_search, overlap_at_k,
                      rescore, time_two_stage, two_stage_search, unpack_binary)
 from .evaluate import check_targets, retained

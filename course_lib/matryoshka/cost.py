@@ -18,7 +18,7 @@ from typing import Sequence
 
 import numpy as np
 
-from .nesting import truncate
+from ..vectors import truncate
 
 DTYPES = ("float32", "float16", "int8", "binary")
 BITS_PER_DIM = {"float32": 32, "float16": 16, "int8": 8, "binary": 1}

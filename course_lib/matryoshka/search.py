@@ -15,9 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..vectors import top_k_positions
+from ..vectors import check_dim, top_k_positions, truncate
 from .cost import one_thread, pack_binary, time_call
-from .nesting import check_dim, truncate
 
 
 def exact_search(queries: np.ndarray, docs: np.ndarray, k: int = 10, index=None) -> np.ndarray:

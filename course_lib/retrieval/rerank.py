@@ -12,9 +12,6 @@ caller passes the model in here.
 from __future__ import annotations
 
 import warnings
-from typing import Sequence
-
-import numpy as np
 
 
 def quantize_for_cpu(model):
@@ -38,19 +35,3 @@ def quantize_for_cpu(model):
 
 def is_int8(model) -> bool:
     return bool(getattr(model, "course_int8", False))
-
-
-def cross_encoder_scores(model, query: str, passages: Sequence[str], batch_size: int = 32) -> np.ndarray:
-    """One relevance score per (query, passage) pair, higher is better."""
-    if not passages:
-        return np.zeros(0, dtype=np.float32)
-    scores = model.predict([(query, p) for p in passages], batch_size=batch_size, show_progress_bar=False,
-                           convert_to_numpy=True)
-    return np.asarray(scores, dtype=np.float32).reshape(-1)
-
-
-def rerank(scores: Sequence[float], ids: Sequence, top: int | None = None) -> list[tuple[object, float]]:
-    """Order ``ids`` by ``scores`` (best first, stable on ties) and keep ``top``."""
-    order = np.argsort(-np.asarray(scores, dtype=np.float64), kind="stable")
-    pairs = [(ids[i], float(scores[i])) for i in order]
-    return pairs if top is None else pairs[:top]

@@ -15,7 +15,7 @@ import numpy as np
 from .. import runtime
 from ..data import Query, load_articles, retrieval_queries
 from ..models import encode
-from ..vectors import top_k_positions
+from ..vectors import top_k_positions, truncate
 from .metrics import mean_metrics
 
 
@@ -87,13 +87,8 @@ def encode_task(model, task: RetrievalTask, max_seq_length: int | None = None, b
     queries = encode(model, [q.query for q in task.queries], batch_size=batch_size,
                      max_seq_length=max_seq_length, cache_name=f"wiki-queries-{task.split}")
     if dims is not None:
-        queries, docs = (_truncate(x, dims) for x in (queries, docs))
+        queries, docs = (truncate(x, dims) for x in (queries, docs))
     return queries, docs
-
-
-def _truncate(x: np.ndarray, dims: int) -> np.ndarray:
-    x = x[:, :dims]
-    return x / np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-12)
 
 
 def evaluate_model(model, task: RetrievalTask, dims: int | None = None, **encode_kwargs) -> dict[str, float]:

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..contrastive.cross_encoder import cross_scores
 from ..contrastive.negatives import answer_groups
 from ..data.wiki import load_articles, split_of
+from ..models import cross_scores
 from ..retrieval.bm25 import BM25Index
 from ..retrieval.chunking import passage_text
 

@@ -11,10 +11,9 @@ from typing import Sequence
 
 import numpy as np
 
-from ..contrastive.cross_encoder import cross_scores
 from ..contrastive.negatives import STRATEGIES, bm25_scores, dense_scores, random_scores, select_negatives
 from ..data.wiki import load_articles
-from ..models import encode
+from ..models import cross_scores, encode
 from ..retrieval.bm25 import BM25Index
 from .train_split import train_split
 

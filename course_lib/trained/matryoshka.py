@@ -27,9 +27,10 @@ import numpy as np
 from .. import runtime
 from ..contrastive.training import fine_tune
 from ..data.wiki import normalise_description, training_pairs
-from ..matryoshka.nesting import EVAL_DIMS, MRL_DIMS, MatryoshkaInfoNCELoss, check_prefix_dims, mrl_info_nce, truncate
+from ..matryoshka.nesting import EVAL_DIMS, MRL_DIMS, MatryoshkaInfoNCELoss, check_prefix_dims, mrl_info_nce
 from ..models import encode, load_minilm, load_saved_sentence_model, save_model, saved_model_path
 from ..retrieval.task import dense_rankings, encode_task, evaluate_rankings
+from ..vectors import truncate
 
 KINDS = ("mrl", "standard")
 

@@ -11,6 +11,7 @@ import numpy as np
 
 from ..contrastive.negatives import answer_groups
 from ..data.wiki import load_articles, split_of
+from ..models import cross_scores
 from ..retrieval.bm25 import BM25Index
 from ..retrieval.chunking import passage_text
 from .recipes import Recipe
@@ -76,8 +77,7 @@ def mine_triplets(rows: np.ndarray, recipe: Recipe, cross_encoder=None, rng=None
         # one batched cross-encoder pass over every (query, candidate) pair: much faster than per row
         titles = train_titles()
         pairs = [(split.descriptions[r], passage_text(titles[c], split.texts[c])) for r, cs in zip(rows, checked) for c in cs]
-        flat = (np.asarray(cross_encoder.predict(pairs, batch_size=64, show_progress_bar=False)).reshape(-1)
-                if pairs else np.zeros(0))
+        flat = cross_scores(cross_encoder, [q for q, _ in pairs], [p for _, p in pairs], batch_size=64)
         bounds = np.cumsum([0] + [len(c) for c in checked])
         probs = [flat[a:b] for a, b in zip(bounds[:-1], bounds[1:])]
     negatives, removed_ce, fallback = [], 0, 0
