@@ -51,7 +51,7 @@ def main() -> None:
         log(f"[matryoshka] {name:9s} " + "  ".join(f"{d}:{v:.3f}" for d, v in c.items()))
 
     q, d = embeddings["mrl"]
-    full_top = exact_search(q, d, 100)
+    _, full_top = exact_search(q, d, 100)
     two_top = two_stage_search(q, d, coarse_dims=64, shortlist=100, k=100)
     two_stage_recall = overlap_at_k(two_top, full_top, 10)
     n_bench = runtime.by_profile(ci=2_000, laptop=20_000, gpu=100_000)

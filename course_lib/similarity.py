@@ -15,7 +15,7 @@ from typing import Sequence
 
 import numpy as np
 
-from .vectors import WordVectors, _word_list, check_k, normalize_rows, word_index  # noqa: F401  (public here too: notebook 01 teaches them)
+from .vectors import WordVectors, _word_list, check_k, l2_normalise, word_index  # noqa: F401  (WordVectors, check_k: notebook 01 uses them from here)
 
 
 def one_hot(word: str, vocab) -> np.ndarray:
@@ -39,12 +39,12 @@ def cosine_similarity(u, v) -> float:
 
 def cosine_to_all(vector, matrix) -> np.ndarray:
     """Cosine similarity of one vector with every row of ``matrix`` (zero vectors give 0)."""
-    return normalize_rows(matrix) @ normalize_rows(np.asarray(vector, dtype=np.float64)[None, :])[0]
+    return l2_normalise(matrix) @ l2_normalise(np.asarray(vector, dtype=np.float64)[None, :])[0]
 
 
 def cosine_matrix(matrix) -> np.ndarray:
     """All pairwise cosine similarities of the rows of ``matrix`` (n × n)."""
-    unit = normalize_rows(matrix)
+    unit = l2_normalise(matrix)
     return np.clip(unit @ unit.T, -1.0, 1.0)
 
 

@@ -32,9 +32,13 @@ def word_index(word: str, vocab) -> int:
         raise UnknownWordError(word, close_matches(word, words)) from None
 
 
-def normalize_rows(matrix) -> np.ndarray:
-    """Each row divided by its L2 length; all-zero rows stay zero (so their cosines are 0)."""
-    matrix = np.asarray(matrix, dtype=np.float64)
+def l2_normalise(x):
+    """Each row divided by its L2 length; all-zero rows stay zero (so their cosines are 0).
+
+    A NumPy array (or list) comes back as float64; a torch tensor keeps its dtype and device."""
+    if hasattr(x, "detach"):  # torch
+        return x / x.norm(dim=-1, keepdim=True).clamp_min(1e-12)
+    matrix = np.asarray(x, dtype=np.float64)
     norms = np.linalg.norm(matrix, axis=-1, keepdims=True)
     return np.divide(matrix, norms, out=np.zeros_like(matrix), where=norms > 0)
 
@@ -90,6 +94,26 @@ def truncate(embeddings, dims: int):
     return x / np.maximum(np.linalg.norm(x, axis=-1, keepdims=True), 1e-12)
 
 
+def as_matrix(x) -> np.ndarray:
+    """``x`` as a C-contiguous float32 matrix (a single vector becomes one row), as FAISS wants it."""
+    x = np.asarray(x, dtype=np.float32)
+    if x.ndim == 1:
+        x = x[None, :]
+    if x.ndim != 2:
+        raise ValueError(f"Expected a vector or a matrix of vectors, got shape {x.shape}.")
+    return np.ascontiguousarray(x)
+
+
+def exact_search(queries, docs, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Exact top-``k`` by inner product (cosine for unit vectors), in NumPy: (scores, positions),
+    each of shape (n_queries, k), best first. The reference every approximate search is measured
+    against (FAISS indexes, two-stage and quantised search)."""
+    q, d = as_matrix(queries), as_matrix(docs)
+    scores = q @ d.T
+    ids = top_k_positions(scores, k)
+    return np.take_along_axis(scores, ids, axis=1), ids
+
+
 class WordVectors:
     """A tiny gensim-``KeyedVectors``-like table: one row per word, cosine look-ups by word."""
 
@@ -99,7 +123,7 @@ class WordVectors:
         if self.vectors.ndim != 2 or self.vectors.shape[0] != len(self.words):
             raise ValueError(f"vectors must have one row per word: {len(self.words)} words, shape {self.vectors.shape}.")
         self.index = {w: i for i, w in enumerate(self.words)}
-        self._unit = normalize_rows(self.vectors)
+        self._unit = l2_normalise(self.vectors)
 
     def __len__(self) -> int:
         return len(self.words)

@@ -16,10 +16,11 @@ def minilm():
 def test_mean_pooling_plus_l2_equals_the_model(minilm):
     from course_lib.contrastive import pooling
     from course_lib.models import encode
+    from course_lib.vectors import l2_normalise
 
     texts = ["Edible berry", "A hat is a shaped head covering worn for protection."]
     tokens, mask = pooling.token_embeddings(minilm, texts)
-    ours = pooling.l2_normalise(pooling.mean_pool(tokens, mask)).numpy()
+    ours = l2_normalise(pooling.mean_pool(tokens, mask)).numpy()
     assert np.abs(ours - encode(minilm, texts)).max() < 1e-5
     # CLS = first token; last = last real token (the shorter text is padded)
     assert torch.equal(pooling.cls_pool(tokens, mask), tokens[:, 0])

@@ -19,6 +19,7 @@ import numpy as np
 import torch
 
 from ..models import cross_scores
+from ..vectors import l2_normalise
 
 POOLINGS = ("cls", "mean", "last")
 
@@ -53,10 +54,6 @@ def pool(token_embeddings, attention_mask, how: str) -> torch.Tensor:
     if how not in fns:
         raise ValueError(f"Unknown pooling {how!r}: choose one of {', '.join(POOLINGS)}.")
     return fns[how](token_embeddings, attention_mask)
-
-
-def l2_normalise(x: torch.Tensor) -> torch.Tensor:
-    return x / x.norm(dim=-1, keepdim=True).clamp_min(1e-12)
 
 
 def token_embeddings(model, texts: Sequence[str]) -> tuple[torch.Tensor, torch.Tensor]:

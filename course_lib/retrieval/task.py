@@ -15,7 +15,7 @@ import numpy as np
 from .. import runtime
 from ..data import Query, load_articles, retrieval_queries
 from ..models import encode
-from ..vectors import top_k_positions, truncate
+from ..vectors import exact_search, truncate
 from .metrics import mean_metrics
 
 
@@ -72,11 +72,6 @@ def evaluate_rankings(task: RetrievalTask, rankings: Sequence[Sequence[int]]) ->
     return mean_metrics(rankings, task.relevant_positions())
 
 
-def dense_rankings(query_vectors: np.ndarray, doc_vectors: np.ndarray, k: int = 100) -> np.ndarray:
-    """Exact inner-product search (vectors are L2-normalised, so this is cosine), top k positions."""
-    return top_k_positions(query_vectors @ doc_vectors.T, k)
-
-
 def encode_task(model, task: RetrievalTask, max_seq_length: int | None = None, batch_size: int = 64,
                 dims: int | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Query and document embeddings (cached on disk per model × texts); ``dims`` truncates + renormalises."""
@@ -94,7 +89,7 @@ def encode_task(model, task: RetrievalTask, max_seq_length: int | None = None, b
 def evaluate_model(model, task: RetrievalTask, dims: int | None = None, **encode_kwargs) -> dict[str, float]:
     """The held-out metrics of a sentence-transformer on the task (optionally at ``dims`` dimensions)."""
     queries, docs = encode_task(model, task, dims=dims, **encode_kwargs)
-    return evaluate_rankings(task, dense_rankings(queries, docs))
+    return evaluate_rankings(task, exact_search(queries, docs, 100)[1])
 
 
 def evaluate_search(task: RetrievalTask, search: Callable[[str], Sequence[int]]) -> dict[str, float]:

@@ -29,8 +29,8 @@ from ..contrastive.training import fine_tune
 from ..data.wiki import normalise_description, training_pairs
 from ..matryoshka.nesting import EVAL_DIMS, MRL_DIMS, MatryoshkaInfoNCELoss, check_prefix_dims, mrl_info_nce
 from ..models import encode, load_minilm, load_saved_sentence_model, save_model, saved_model_path
-from ..retrieval.task import dense_rankings, encode_task, evaluate_rankings
-from ..vectors import truncate
+from ..retrieval.task import encode_task, evaluate_rankings
+from ..vectors import exact_search, truncate
 
 KINDS = ("mrl", "standard")
 
@@ -231,7 +231,7 @@ def load_or_train_standard_model(profile: str | None = None, device=None, seed: 
 
 def ndcg_by_dims(task, queries: np.ndarray, docs: np.ndarray, dims: Sequence[int] = EVAL_DIMS) -> dict[int, float]:
     """Held-out nDCG@10 when queries and documents are truncated to each of ``dims`` (then re-normalised)."""
-    return {int(m): evaluate_rankings(task, dense_rankings(truncate(queries, m), truncate(docs, m)))["ndcg@10"]
+    return {int(m): evaluate_rankings(task, exact_search(truncate(queries, m), truncate(docs, m), 100)[1])["ndcg@10"]
             for m in dims}
 
 
