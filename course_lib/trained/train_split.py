@@ -16,6 +16,7 @@ from ..retrieval.bm25 import BM25Index
 from ..retrieval.chunking import passage_text
 from .recipes import Recipe
 
+
 @dataclass(frozen=True)
 class TrainSplit:
     """Train-split articles: the collection negatives are mined from (never the test articles)."""
@@ -108,6 +109,7 @@ def sample_descriptions(n: int, seed: int = 0) -> list[str]:
             if len(out) == n:
                 break
     return out
+
 
 def training_rows(recipe: Recipe) -> np.ndarray:
     """The train rows every bi-encoder run of the loss comparison sees (same data budget)."""
