@@ -22,7 +22,7 @@ def main() -> None:
     runtime.seed_everything(0)
     import torch
 
-    from course_lib.contrastive.experiments import loss_comparison
+    from course_lib.trained.loss_comparison import loss_comparison
 
     with Timer() as timer:
         res = loss_comparison(args.profile, log=log)

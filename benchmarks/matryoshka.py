@@ -22,10 +22,11 @@ def main() -> None:
     args = parse_args(__doc__.splitlines()[0])
     from course_lib import runtime
     from course_lib.matryoshka import (EVAL_DIMS, Int8Quantiser, binary_search, bytes_per_vector, check_targets,
-                                       exact_search, int8_search, load_or_train_mrl_model,
-                                       load_or_train_standard_model, measure_latency, ndcg_by_dims, overlap_at_k,
-                                       pack_binary, retained, task_embeddings, time_two_stage, training,
-                                       two_stage_search)
+                                       exact_search, int8_search, measure_latency, overlap_at_k, pack_binary,
+                                       retained, time_two_stage, two_stage_search)
+    from course_lib.trained import matryoshka as training
+    from course_lib.trained.matryoshka import (load_or_train_mrl_model, load_or_train_standard_model, ndcg_by_dims,
+                                               task_embeddings)
     from course_lib.matryoshka.cost import random_unit_vectors
     from course_lib.models import load_minilm
     from course_lib.retrieval.task import encode_task, evaluate_rankings, make_task
@@ -50,7 +51,7 @@ def main() -> None:
         log(f"[matryoshka] {name:9s} " + "  ".join(f"{d}:{v:.3f}" for d, v in c.items()))
 
     q, d = embeddings["mrl"]
-    full_top = exact_search(q, d, 100)
+    _, full_top = exact_search(q, d, 100)
     two_top = two_stage_search(q, d, coarse_dims=64, shortlist=100, k=100)
     two_stage_recall = overlap_at_k(two_top, full_top, 10)
     n_bench = runtime.by_profile(ci=2_000, laptop=20_000, gpu=100_000)

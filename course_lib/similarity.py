@@ -15,25 +15,7 @@ from typing import Sequence
 
 import numpy as np
 
-from .text import UnknownWordError, close_matches
-
-
-def _word_list(vocab) -> list[str]:
-    return list(vocab.words) if hasattr(vocab, "words") else list(vocab)
-
-
-def word_index(word: str, vocab) -> int:
-    """Position of ``word`` in a word list or Vocab; unknown words raise UnknownWordError with close matches."""
-    index = getattr(vocab, "index", None)
-    if isinstance(index, dict):
-        if word in index:
-            return index[word]
-        raise UnknownWordError(word, close_matches(word, vocab.words))
-    words = _word_list(vocab)
-    try:
-        return words.index(word)
-    except ValueError:
-        raise UnknownWordError(word, close_matches(word, words)) from None
+from .vectors import WordVectors, _word_list, check_k, l2_normalise, word_index  # noqa: F401  (WordVectors, check_k: notebook 01 uses them from here)
 
 
 def one_hot(word: str, vocab) -> np.ndarray:
@@ -55,33 +37,15 @@ def cosine_similarity(u, v) -> float:
     return float(np.clip(u @ v / norms, -1.0, 1.0))
 
 
-def normalize_rows(matrix) -> np.ndarray:
-    """Each row divided by its L2 length; all-zero rows stay zero (so their cosines are 0)."""
-    matrix = np.asarray(matrix, dtype=np.float64)
-    norms = np.linalg.norm(matrix, axis=-1, keepdims=True)
-    return np.divide(matrix, norms, out=np.zeros_like(matrix), where=norms > 0)
-
-
 def cosine_to_all(vector, matrix) -> np.ndarray:
     """Cosine similarity of one vector with every row of ``matrix`` (zero vectors give 0)."""
-    return normalize_rows(matrix) @ normalize_rows(np.asarray(vector, dtype=np.float64)[None, :])[0]
+    return l2_normalise(matrix) @ l2_normalise(np.asarray(vector, dtype=np.float64)[None, :])[0]
 
 
 def cosine_matrix(matrix) -> np.ndarray:
     """All pairwise cosine similarities of the rows of ``matrix`` (n × n)."""
-    unit = normalize_rows(matrix)
+    unit = l2_normalise(matrix)
     return np.clip(unit @ unit.T, -1.0, 1.0)
-
-
-def check_k(k: int, n_candidates: int) -> int:
-    """k must be a whole number from 1 to the number of candidate words."""
-    if isinstance(k, bool) or not isinstance(k, (int, np.integer)):
-        raise ValueError(f"k must be a whole number, got {k!r}.")
-    if n_candidates < 1:
-        raise ValueError("There are no other words to compare with.")
-    if not 1 <= k <= n_candidates:
-        raise ValueError(f"k must be between 1 and {n_candidates} (the number of other words), got {k}.")
-    return int(k)
 
 
 def top_k_neighbours(word: str, words: Sequence[str], vectors, k: int) -> list[tuple[str, float]]:
@@ -98,60 +62,6 @@ def top_k_neighbours(word: str, words: Sequence[str], vectors, k: int) -> list[t
     sims = cosine_to_all(vectors[i], vectors)
     order = [j for j in np.argsort(-sims, kind="stable") if j != i][:k]
     return [(words[j], float(sims[j])) for j in order]
-
-
-class WordVectors:
-    """A tiny gensim-``KeyedVectors``-like table: one row per word, cosine look-ups by word."""
-
-    def __init__(self, words: Sequence[str], vectors):
-        self.words = list(words)
-        self.vectors = np.asarray(vectors, dtype=np.float64)
-        if self.vectors.ndim != 2 or self.vectors.shape[0] != len(self.words):
-            raise ValueError(f"vectors must have one row per word: {len(self.words)} words, shape {self.vectors.shape}.")
-        self.index = {w: i for i, w in enumerate(self.words)}
-        self._unit = normalize_rows(self.vectors)
-
-    def __len__(self) -> int:
-        return len(self.words)
-
-    def __contains__(self, word: str) -> bool:
-        return word in self.index
-
-    @property
-    def dim(self) -> int:
-        return self.vectors.shape[1]
-
-    def id(self, word: str) -> int:
-        return word_index(word, self)
-
-    def __getitem__(self, word: str) -> np.ndarray:
-        return self.vectors[self.id(word)]
-
-    def similarity(self, a: str, b: str) -> float:
-        return float(np.clip(self._unit[self.id(a)] @ self._unit[self.id(b)], -1.0, 1.0))
-
-    def similarities(self, word: str) -> np.ndarray:
-        """Cosine of ``word`` with every word of the table (in table order)."""
-        return np.clip(self._unit @ self._unit[self.id(word)], -1.0, 1.0)
-
-    def most_similar(self, word: str, k: int = 10) -> list[tuple[str, float]]:
-        """Same result as ``top_k_neighbours(word, self.words, self.vectors, k)``, faster on big tables."""
-        i = self.id(word)
-        k = check_k(k, len(self) - 1)
-        sims = self.similarities(word)
-        order = [j for j in np.argsort(-sims, kind="stable") if j != i][:k]
-        return [(self.words[j], float(sims[j])) for j in order]
-
-    def similarity_matrix(self, words: Sequence[str]) -> np.ndarray:
-        ids = [self.id(w) for w in words]
-        unit = self._unit[ids]
-        return np.clip(unit @ unit.T, -1.0, 1.0)
-
-    def subset(self, dims: int) -> "WordVectors":
-        """The same words with only the first ``dims`` coordinates (e.g. the top SVD directions)."""
-        if not 1 <= dims <= self.dim:
-            raise ValueError(f"dims must be between 1 and {self.dim}, got {dims}.")
-        return WordVectors(self.words, self.vectors[:, :dims])
 
 
 def one_hot_vectors(words: Sequence[str]) -> WordVectors:

@@ -6,6 +6,7 @@ from gensim.models import KeyedVectors
 from course_lib import analogy, models
 from course_lib.data.evalsets import gensim_datapath, google_analogies, simlex999, wordsim353
 from course_lib.text import UnknownWordError
+from course_lib.viz.analogy_plane import parallelogram_plane
 
 
 @pytest.fixture(scope="module")
@@ -136,7 +137,7 @@ def test_unknown_words_named_with_close_matches(glove):
 
 
 def test_parallelogram_is_exact(glove):
-    plane = analogy.parallelogram_plane(glove, "man", "king", "woman", extra=["queen"])
+    plane = parallelogram_plane(glove, "man", "king", "woman", extra=["queen"])
     p = plane["points"]
     np.testing.assert_allclose(p["offset"], p["b"] - p["a"] + p["c"], atol=1e-9)
     np.testing.assert_allclose(p["a"], [0, 0], atol=1e-12)

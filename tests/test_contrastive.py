@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import torch
 
-from course_lib.contrastive.infonce import (in_batch_labels, info_nce, positive_probability, row_distribution,
+from course_lib.infonce import (in_batch_labels, info_nce, positive_probability, row_distribution,
                                             similarity_logits)
 from course_lib.contrastive.negatives import (CROSS_ENCODER, SAME_ANSWER, WITHIN_MARGIN, answer_groups,
                                               kept_negatives, mine_for_queries, select_negatives)

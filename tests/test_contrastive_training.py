@@ -16,10 +16,11 @@ def minilm():
 def test_mean_pooling_plus_l2_equals_the_model(minilm):
     from course_lib.contrastive import pooling
     from course_lib.models import encode
+    from course_lib.vectors import l2_normalise
 
     texts = ["Edible berry", "A hat is a shaped head covering worn for protection."]
     tokens, mask = pooling.token_embeddings(minilm, texts)
-    ours = pooling.l2_normalise(pooling.mean_pool(tokens, mask)).numpy()
+    ours = l2_normalise(pooling.mean_pool(tokens, mask)).numpy()
     assert np.abs(ours - encode(minilm, texts)).max() < 1e-5
     # CLS = first token; last = last real token (the shorter text is padded)
     assert torch.equal(pooling.cls_pool(tokens, mask), tokens[:, 0])
@@ -54,13 +55,13 @@ def test_fine_tune_one_step_changes_weights_and_records_history(minilm):
 
 
 def test_training_triplets_never_pair_a_query_with_its_own_answer():
-    from course_lib.contrastive import course_models
+    from course_lib.trained import recipes, train_split
 
     runtime.set_profile("ci")
-    recipe = course_models.RECIPES["ci"]
-    split = course_models.train_split()
-    rows = course_models.training_rows(recipe)
-    negatives, counts = course_models.mine_triplets(rows, recipe, cross_encoder=None)
+    recipe = recipes.RECIPES["ci"]
+    split = train_split.train_split()
+    rows = train_split.training_rows(recipe)
+    negatives, counts = train_split.mine_triplets(rows, recipe, cross_encoder=None)
     assert len(negatives) == len(rows) == recipe.steps * recipe.batch_size
     assert all(split.groups[n] != split.groups[r] for r, n in zip(rows, negatives))
     # train split only: no test-split description ever appears
@@ -72,7 +73,7 @@ def test_training_triplets_never_pair_a_query_with_its_own_answer():
 def test_loss_datasets_share_the_same_rows():
     from datasets import Dataset
 
-    from course_lib.contrastive.experiments import loss_dataset, make_loss
+    from course_lib.trained.loss_comparison import loss_dataset, make_loss
 
     t = Dataset.from_dict({"anchor": ["a1", "a2"], "positive": ["p1", "p2"], "negative": ["n1", "n2"]})
     cos = loss_dataset("cosine", t)

@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from course_lib.contrastive import explorer
+from course_lib.trained import explorer
 from course_lib.contrastive.negatives import SAME_ANSWER, WITHIN_MARGIN
 from course_lib.widgets.contrastive import ForcesApp, LogitMatrixApp, NegativesApp, TemperatureApp
 from widget_helpers import assert_changes, assert_rejects, figure_state

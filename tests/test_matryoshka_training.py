@@ -4,8 +4,8 @@ import pytest
 import torch
 
 from course_lib.exercises.definitions import nb05
-from course_lib.matryoshka import MatryoshkaInfoNCELoss, apply_head, mrl_info_nce, truncate
-from course_lib.matryoshka.training import train_linear_head, with_linear_head
+from course_lib.matryoshka import MatryoshkaInfoNCELoss, mrl_info_nce, truncate
+from course_lib.trained.matryoshka import apply_head, train_linear_head, with_linear_head
 from course_lib.models import load_minilm
 
 ANCHORS = ["Edible berry", "Largest planet of the Solar System", "Family of birds", "Capital of France"]

@@ -7,6 +7,7 @@ from course_lib.retrieval.answer import Passage, answer, build_prompt, cited_num
 from course_lib.retrieval.chunking import (chunk_collection, chunk_text, chunk_tokens, n_chunks, sentence_spans,
                                            split_sentences)
 from course_lib.retrieval.hybrid import reciprocal_rank_fusion
+from course_lib.vectors import exact_search
 from test_retrieval_fakes import ARTICLES, tiny_pipeline
 
 
@@ -79,7 +80,7 @@ def _unit(n, d, seed=0):
 def test_faiss_flat_equals_numpy_exact_search():
     v, q = _unit(300, 24), _unit(20, 24, seed=1)
     scores, ids = indexes.search(indexes.build_flat(v), q, 10)
-    s_np, i_np = indexes.exact_search(q, v, 10)
+    s_np, i_np = exact_search(q, v, 10)
     np.testing.assert_array_equal(ids, i_np)
     np.testing.assert_allclose(scores, s_np, rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(scores, np.sort(q @ v.T, axis=1)[:, ::-1][:, :10], rtol=1e-5, atol=1e-6)
@@ -87,7 +88,7 @@ def test_faiss_flat_equals_numpy_exact_search():
 
 def test_approximate_indexes_reach_exact_with_enough_search():
     v, q = _unit(800, 16), _unit(40, 16, seed=2)
-    _, exact = indexes.exact_search(q, v, 10)
+    _, exact = exact_search(q, v, 10)
     ivf = indexes.build_ivf(v, nlist=16)
     _, ids = indexes.search(ivf, q, 10, nprobe=16)                 # all cells visited: exact
     assert indexes.recall_at_k_vs_exact(ids, exact) == 1.0
@@ -213,7 +214,7 @@ def test_pipeline_without_reranker_says_so():
 
 
 def test_evaluate_doc_rankings(pipe):
-    from course_lib.retrieval.pipeline import evaluate_doc_rankings
+    from course_lib.retrieval.evaluate import evaluate_doc_rankings
 
     m = evaluate_doc_rankings([[4, 0, 1], [1, 0]], [[4], [0]])
     assert m["mrr@10"] == pytest.approx((1 + 0.5) / 2) and m["recall@1"] == 0.5
@@ -223,7 +224,7 @@ def test_evaluate_doc_rankings(pipe):
 
 def test_compare_rerankers_swaps_models_and_puts_the_pipeline_back():
     from course_lib.retrieval.eval_set import EvalQuestion
-    from course_lib.retrieval.pipeline import compare_rerankers
+    from course_lib.retrieval.evaluate import compare_rerankers
     from test_retrieval_fakes import OverlapCrossEncoder
 
     class ContraryCrossEncoder(OverlapCrossEncoder):   # prefers the passages sharing the fewest words

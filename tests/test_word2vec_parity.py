@@ -44,7 +44,7 @@ def test_synthetic_topics_ours_matches_gensim():
 
 @pytest.fixture(scope="module")
 def ci_vectors():
-    from course_lib.word2vec import course_vectors
+    from course_lib.trained.word2vec import course_vectors
 
     return course_vectors("ci", progress=False)
 

@@ -1,5 +1,6 @@
-"""Contrastive learning: InfoNCE, negatives mining and false-negative filters, training wrappers,
-pooling, the course's cross-encoder and its trained models (``course_models``)."""
-from .infonce import in_batch_labels, info_nce, positive_probability, row_distribution, similarity_logits
+"""Contrastive learning: negatives mining and false-negative filters, training wrappers, pooling and
+the cross-encoder. InfoNCE itself is ``course_lib.infonce`` (Matryoshka's loss is built on it too);
+the course's trained models are in ``course_lib.trained``."""
+from ..infonce import in_batch_labels, info_nce, positive_probability, row_distribution, similarity_logits
 
 __all__ = ["in_batch_labels", "info_nce", "positive_probability", "row_distribution", "similarity_logits"]

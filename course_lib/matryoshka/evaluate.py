@@ -1,39 +1,15 @@
-"""Quality of truncated embeddings on the course's retrieval task, and the targets notebook 05 checks."""
+"""How much quality truncated embeddings keep, and the targets notebook 05 checks.
+
+Measuring the quality on the course's retrieval task is ``course_lib.trained.matryoshka.ndcg_by_dims``."""
 from __future__ import annotations
 
-from typing import Mapping, Sequence
-
-import numpy as np
-
-from .nesting import EVAL_DIMS, truncate
-
-
-def ndcg_by_dims(task, queries: np.ndarray, docs: np.ndarray, dims: Sequence[int] = EVAL_DIMS) -> dict[int, float]:
-    """Held-out nDCG@10 when queries and documents are truncated to each of ``dims`` (then re-normalised)."""
-    from ..retrieval.task import dense_rankings, evaluate_rankings
-
-    return {int(m): evaluate_rankings(task, dense_rankings(truncate(queries, m), truncate(docs, m)))["ndcg@10"]
-            for m in dims}
+from typing import Mapping
 
 
 def retained(curve: Mapping[int, float]) -> dict[int, float]:
     """Each score as a percentage of the same model's score at its largest dimension."""
     full = curve[max(curve)]
     return {m: 100.0 * v / full for m, v in curve.items()}
-
-
-def task_embeddings(model, task, base_vectors: tuple[np.ndarray, np.ndarray] | None = None,
-                    max_seq_length: int = 64) -> tuple[np.ndarray, np.ndarray]:
-    """(queries, documents) embeddings of ``model`` on the task.
-
-    A head-trained model is MiniLM + Dense + Normalize: given MiniLM's own vectors (``base_vectors``)
-    its vectors are the head applied to them — no second pass through the transformer."""
-    from ..retrieval.task import encode_task
-    from .training import apply_head
-
-    if base_vectors is not None and len(model) > 3:
-        return tuple(apply_head(model, x) for x in base_vectors)
-    return encode_task(model, task, max_seq_length=max_seq_length)
 
 
 def check_targets(mrl: Mapping[int, float], standard: Mapping[int, float], two_stage_recall: float | None = None,

@@ -16,25 +16,12 @@ from __future__ import annotations
 
 from typing import Sequence
 
-import numpy as np
+from ..vectors import check_dim, truncate
 
 MRL_DIMS = (32, 64, 128, 256, 384)
 """The prefix lengths the course's MRL model is trained on (MiniLM has 384 dimensions)."""
 EVAL_DIMS = (8, 16, 32, 64, 128, 256, 384)
 """The truncations the quality curves are measured at."""
-
-
-def check_dim(dims, full_dim: int) -> int:
-    """``dims`` as an int in 1 … ``full_dim``; a clear ValueError otherwise."""
-    if isinstance(dims, bool) or not isinstance(dims, (int, np.integer)):
-        raise ValueError(f"The truncation dimension must be a whole number, got {dims!r}.")
-    dims = int(dims)
-    if dims <= 0:
-        raise ValueError(f"The truncation dimension must be at least 1, got {dims}.")
-    if dims > full_dim:
-        raise ValueError(f"Cannot keep {dims} dimensions of a {full_dim}-dimensional embedding: "
-                         f"choose a dimension between 1 and {full_dim}.")
-    return dims
 
 
 def check_prefix_dims(dims: Sequence[int], full_dim: int) -> tuple[int, ...]:
@@ -51,32 +38,13 @@ def check_prefix_dims(dims: Sequence[int], full_dim: int) -> tuple[int, ...]:
     return tuple(dims)
 
 
-def truncate(embeddings, dims: int):
-    """Keep the first ``dims`` coordinates of every row, then re-normalise each row to length 1.
-
-    Works on a 1-D vector or a 2-D batch, NumPy array or torch tensor (returns the same kind)."""
-    if hasattr(embeddings, "detach"):  # torch
-        import torch.nn.functional as F
-
-        if embeddings.ndim not in (1, 2):
-            raise ValueError("Embeddings must be a vector or a 2-D batch (rows × dimensions).")
-        dims = check_dim(dims, embeddings.shape[-1])
-        return F.normalize(embeddings[..., :dims], p=2, dim=-1)
-    x = np.asarray(embeddings)
-    if x.ndim not in (1, 2):
-        raise ValueError("Embeddings must be a vector or a 2-D batch (rows × dimensions).")
-    dims = check_dim(dims, x.shape[-1])
-    x = x[..., :dims].astype(np.float32 if x.dtype != np.float64 else np.float64)
-    return x / np.maximum(np.linalg.norm(x, axis=-1, keepdims=True), 1e-12)
-
-
 def mrl_info_nce(queries, keys, dims: Sequence[int] = MRL_DIMS, weights: Sequence[float] | None = None,
                  temperature: float = 0.05):
     """Σ_m w_m · InfoNCE(truncate(queries, m), truncate(keys, m)) with in-batch negatives.
 
     Equals sentence-transformers' ``MatryoshkaLoss(MultipleNegativesRankingLoss(scale=1/τ))``
     on the same embeddings (weights default to 1 each, as there)."""
-    from ..contrastive.infonce import info_nce
+    from ..infonce import info_nce  # local import: torch loads only when the loss is computed, not on import
 
     dims = check_prefix_dims(dims, queries.shape[-1])
     if weights is None:

@@ -15,21 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..retrieval.task import top_k_positions
-from .cost import pack_binary
-from .nesting import check_dim, truncate
-
-
-def exact_search(queries: np.ndarray, docs: np.ndarray, k: int = 10, index=None) -> np.ndarray:
-    """Top-``k`` positions by inner product (cosine for unit vectors), FAISS flat index."""
-    import faiss
-
-    docs = np.ascontiguousarray(docs, dtype=np.float32)
-    if index is None:
-        index = faiss.IndexFlatIP(docs.shape[1])
-        index.add(docs)
-    _, ids = index.search(np.ascontiguousarray(queries, dtype=np.float32), min(k, index.ntotal))
-    return ids
+from ..vectors import as_matrix, check_dim, exact_search, top_k_positions, truncate
+from .cost import one_thread, pack_binary, time_call
 
 
 def rescore(queries: np.ndarray, docs: np.ndarray, candidates: np.ndarray, k: int = 10) -> np.ndarray:
@@ -48,8 +35,11 @@ def two_stage_search(queries: np.ndarray, docs: np.ndarray, coarse_dims: int = 6
     coarse_dims = check_dim(coarse_dims, docs.shape[1])
     if shortlist < k:
         raise ValueError(f"The shortlist ({shortlist}) must hold at least k = {k} documents.")
-    candidates = exact_search(truncate(queries, coarse_dims), truncate(docs, coarse_dims) if coarse_index is None else None,
-                              min(shortlist, len(docs)), index=coarse_index)
+    coarse_queries, n = as_matrix(truncate(queries, coarse_dims)), min(shortlist, len(docs))
+    if coarse_index is None:
+        _, candidates = exact_search(coarse_queries, truncate(docs, coarse_dims), n)
+    else:  # time_two_stage's prebuilt FAISS flat index: the search alone is timed
+        _, candidates = coarse_index.search(coarse_queries, n)
     return rescore(queries, docs, candidates, k)
 
 
@@ -122,8 +112,6 @@ def time_two_stage(queries: np.ndarray, docs: np.ndarray, coarse_dims: int = 64,
     """Measured seconds per query (one CPU thread, best of ``repeats``, indexes built beforehand) of
     full-dimension exact search and of two-stage search, and the speed-up."""
     import faiss
-
-    from .cost import one_thread, time_call
 
     queries = np.ascontiguousarray(queries, dtype=np.float32)
     docs = np.ascontiguousarray(docs, dtype=np.float32)

@@ -15,6 +15,8 @@ from typing import Callable, Sequence
 
 import pandas as pd
 
+from ..models import minilm_path
+
 CHUNK_COLUMNS = ["chunk_id", "doc_id", "title", "topic", "chunk_no", "text", "start", "end", "n_tokens"]
 METHODS = ("tokens", "sentences")
 
@@ -73,8 +75,6 @@ def word_spans(text: str) -> list[tuple[int, int]]:
 @lru_cache(maxsize=1)
 def _minilm_tokenizer():
     from tokenizers import Tokenizer as HFTokenizer
-
-    from ..models import minilm_path
 
     tok = HFTokenizer.from_file(str(minilm_path() / "tokenizer.json"))
     tok.no_truncation()

@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from .. import runtime
+from ..data import load_articles
 
 EVAL_PATH = runtime.DATA_DIR / "eval_questions.jsonl"
 
@@ -48,8 +49,6 @@ PROFILE_DEFAULT = "profile"
 def eval_collection(questions=None, n_distractors: int | None | str = PROFILE_DEFAULT, seed: int = 0) -> np.ndarray:
     """doc_ids to index: every article that answers a question plus seeded random distractors
     (``None``: the whole collection). By default ci: 120 distractors, laptop: 2,500, gpu: all."""
-    from ..data import load_articles
-
     questions = load_eval_questions() if questions is None else questions
     if n_distractors == PROFILE_DEFAULT:
         n_distractors = runtime.by_profile(ci=120, laptop=2500, gpu=None)
@@ -64,8 +63,6 @@ def eval_collection(questions=None, n_distractors: int | None | str = PROFILE_DE
 
 
 def collection_label(doc_ids) -> str:
-    from ..data import load_articles
-
     n_all = len(load_articles())
     n = len(doc_ids)
     if n == n_all:

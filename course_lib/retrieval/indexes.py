@@ -19,31 +19,15 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..vectors import as_matrix, exact_search
+
 INDEX_KINDS = ("flat", "ivf", "hnsw")
-
-
-def _as_matrix(x) -> np.ndarray:
-    x = np.asarray(x, dtype=np.float32)
-    if x.ndim == 1:
-        x = x[None, :]
-    if x.ndim != 2:
-        raise ValueError(f"Expected a vector or a matrix of vectors, got shape {x.shape}.")
-    return np.ascontiguousarray(x)
-
-
-def exact_search(queries, vectors, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """Exact top-k by inner product in NumPy: (scores, ids), each of shape (n_queries, k), best first."""
-    q, v = _as_matrix(queries), _as_matrix(vectors)
-    k = min(k, len(v))
-    scores = q @ v.T
-    ids = np.argsort(-scores, axis=1, kind="stable")[:, :k]
-    return np.take_along_axis(scores, ids, axis=1), ids
 
 
 def build_flat(vectors):
     import faiss
 
-    v = _as_matrix(vectors)
+    v = as_matrix(vectors)
     index = faiss.IndexFlatIP(v.shape[1])
     index.add(v)
     return index
@@ -57,7 +41,7 @@ def default_nlist(n: int) -> int:
 def build_ivf(vectors, nlist: int | None = None, seed: int = 0):
     import faiss
 
-    v = _as_matrix(vectors)
+    v = as_matrix(vectors)
     nlist = default_nlist(len(v)) if nlist is None else int(nlist)
     if not 1 <= nlist <= len(v):
         raise ValueError(f"nlist must be between 1 and the number of vectors ({len(v)}), got {nlist}.")
@@ -74,7 +58,7 @@ def build_ivf(vectors, nlist: int | None = None, seed: int = 0):
 def build_hnsw(vectors, M: int = 32, ef_construction: int = 64):
     import faiss
 
-    v = _as_matrix(vectors)
+    v = as_matrix(vectors)
     index = faiss.IndexHNSWFlat(v.shape[1], int(M), faiss.METRIC_INNER_PRODUCT)
     index.hnsw.efConstruction = int(ef_construction)
     index.add(v)
@@ -114,7 +98,7 @@ def search(index, queries, k: int, nprobe: int | None = None, ef_search: int | N
         raise ValueError(f"k must be at least 1, got {k}.")
     set_search_param(index, nprobe, ef_search)
     k = min(k, index.ntotal)
-    return index.search(_as_matrix(queries), k)
+    return index.search(as_matrix(queries), k)
 
 
 def retrieve(index, query_vector, k: int) -> tuple[np.ndarray, np.ndarray]:
@@ -147,7 +131,7 @@ def measure(index, queries, exact_ids: np.ndarray, k: int = 10, nprobe: int | No
     (as a RAG system receives them), on ``threads`` threads."""
     import faiss
 
-    q = _as_matrix(queries)
+    q = as_matrix(queries)
     old_threads = faiss.omp_get_max_threads()
     if threads:
         faiss.omp_set_num_threads(threads)
@@ -171,7 +155,7 @@ def sweep(vectors, queries, k: int = 10, nprobes=(1, 2, 4, 8, 16, 32), ef_search
     """Recall@k vs latency of Flat, IVF (over ``nprobes``) and HNSW (over ``ef_searches``).
 
     Returns the table and the built indexes (``flat``, ``ivf``, ``hnsw``) plus ``exact_ids``."""
-    v, q = _as_matrix(vectors), _as_matrix(queries)
+    v, q = as_matrix(vectors), as_matrix(queries)
     _, exact_ids = exact_search(q, v, k)
     flat, ivf, hnsw = build_flat(v), build_ivf(v, nlist, seed=seed), build_hnsw(v, M=M)
     points = [measure(flat, q, exact_ids, k, repeats=repeats, kind="flat")]

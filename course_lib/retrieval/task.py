@@ -14,6 +14,8 @@ import numpy as np
 
 from .. import runtime
 from ..data import Query, load_articles, retrieval_queries
+from ..models import encode
+from ..vectors import exact_search, truncate
 from .metrics import mean_metrics
 
 
@@ -70,24 +72,9 @@ def evaluate_rankings(task: RetrievalTask, rankings: Sequence[Sequence[int]]) ->
     return mean_metrics(rankings, task.relevant_positions())
 
 
-def top_k_positions(scores: np.ndarray, k: int) -> np.ndarray:
-    """Column positions of each row's ``k`` highest scores, best first (ties: lower position first)."""
-    k = min(k, scores.shape[1])
-    top = np.argpartition(-scores, k - 1, axis=1)[:, :k]
-    order = np.argsort(-np.take_along_axis(scores, top, axis=1), axis=1, kind="stable")
-    return np.take_along_axis(top, order, axis=1)
-
-
-def dense_rankings(query_vectors: np.ndarray, doc_vectors: np.ndarray, k: int = 100) -> np.ndarray:
-    """Exact inner-product search (vectors are L2-normalised, so this is cosine), top k positions."""
-    return top_k_positions(query_vectors @ doc_vectors.T, k)
-
-
 def encode_task(model, task: RetrievalTask, max_seq_length: int | None = None, batch_size: int = 64,
                 dims: int | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Query and document embeddings (cached on disk per model × texts); ``dims`` truncates + renormalises."""
-    from ..models import encode
-
     if max_seq_length is None:
         max_seq_length = runtime.by_profile(ci=64, laptop=128, gpu=256)
     docs = encode(model, list(task.texts), batch_size=batch_size, max_seq_length=max_seq_length,
@@ -95,19 +82,14 @@ def encode_task(model, task: RetrievalTask, max_seq_length: int | None = None, b
     queries = encode(model, [q.query for q in task.queries], batch_size=batch_size,
                      max_seq_length=max_seq_length, cache_name=f"wiki-queries-{task.split}")
     if dims is not None:
-        queries, docs = (_truncate(x, dims) for x in (queries, docs))
+        queries, docs = (truncate(x, dims) for x in (queries, docs))
     return queries, docs
-
-
-def _truncate(x: np.ndarray, dims: int) -> np.ndarray:
-    x = x[:, :dims]
-    return x / np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-12)
 
 
 def evaluate_model(model, task: RetrievalTask, dims: int | None = None, **encode_kwargs) -> dict[str, float]:
     """The held-out metrics of a sentence-transformer on the task (optionally at ``dims`` dimensions)."""
     queries, docs = encode_task(model, task, dims=dims, **encode_kwargs)
-    return evaluate_rankings(task, dense_rankings(queries, docs))
+    return evaluate_rankings(task, exact_search(queries, docs, 100)[1])
 
 
 def evaluate_search(task: RetrievalTask, search: Callable[[str], Sequence[int]]) -> dict[str, float]:

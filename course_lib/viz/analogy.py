@@ -20,7 +20,7 @@ def colour_for(name: str, i: int = 0) -> str:
 
 
 def parallelogram_figure(plane: dict, answers: Sequence[tuple[str, float]] = (), title: str | None = None) -> go.Figure:
-    """The plane through a, b, c (from ``analogy.parallelogram_plane``): the parallelogram
+    """The plane through a, b, c (from ``analogy_plane.parallelogram_plane``): the parallelogram
     a → b → b − a + c → c, the two offset arrows, and the answers projected onto the plane.
 
     ``answers`` are (word, cosine) pairs in the order of ``plane['extra']``; the best one is drawn large."""

@@ -6,6 +6,8 @@ from typing import Mapping, Sequence
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from ..matryoshka.cost import format_bytes, format_seconds
+
 COLOURS = {"base MiniLM": "#7f7f7f", "standard (MNR)": "#1f77b4", "MRL": "#d62728",
            "float32": "#1f77b4", "float16": "#2ca02c", "int8": "#ff7f0e", "binary": "#9467bd"}
 
@@ -59,8 +61,6 @@ def latency_curves(table, title: str = "") -> go.Figure:
 def cost_bars(dtypes: Sequence[str], storage: Sequence[int], latency_s: Sequence[float], selected: str | None = None,
               title: str = "", extrapolated: bool = False) -> go.Figure:
     """Two panels: bytes to store the collection, and (estimated) search time per query, per type."""
-    from ..matryoshka.cost import format_bytes, format_seconds
-
     fig = make_subplots(rows=1, cols=2, subplot_titles=(
         "storage", "search time per query" + (" (extrapolated)" if extrapolated else " (measured)")))
     opacity = [1.0 if selected in (None, t) else 0.35 for t in dtypes]

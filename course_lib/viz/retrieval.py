@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from ..retrieval.bm25 import light_stem
 from .labels import place_labels
 from .style import title_margin, wrap_title
 
@@ -132,8 +133,6 @@ def score_bars(titles: Sequence[str], scores: Sequence[float], score_name: str =
 
 def highlight(text: str, terms: Sequence[str]) -> str:
     """HTML-escaped ``text`` with every word whose (light) stem is in ``terms`` wrapped in <mark>."""
-    from ..retrieval.bm25 import light_stem
-
     terms = set(terms)
     out, last = [], 0
     for m in re.finditer(r"\w\w+", text):

@@ -10,6 +10,7 @@ import ipywidgets as W
 from .. import analogy
 from ..text import UnknownWordError
 from ..viz.analogy import parallelogram_figure, section_accuracy_figure
+from ..viz.analogy_plane import parallelogram_plane
 from .base import WidgetApp, figure_widget, replace_figure
 
 PRESETS = (
@@ -78,7 +79,7 @@ class AnalogyExplorerApp(WidgetApp):
             "picture": W.Dropdown(options=names, value=picture, description="picture", layout=W.Layout(width="220px")),
         }
         kv = self.vector_sets[picture]
-        blank = parallelogram_figure(analogy.parallelogram_plane(kv, *kv.index_to_key[:3]))
+        blank = parallelogram_figure(parallelogram_plane(kv, *kv.index_to_key[:3]))
         super().__init__(controls, figure=figure_widget(blank), title="Analogy explorer: a : b :: c : ?")
 
     def _use_preset(self, change) -> None:
@@ -113,7 +114,7 @@ class AnalogyExplorerApp(WidgetApp):
         shown = picture if picture in ok else next(iter(ok))
         kv = self.vector_sets[shown]
         answers = ok[shown]
-        plane = analogy.parallelogram_plane(kv, a, b, c, extra=[w for w, _ in answers])
+        plane = parallelogram_plane(kv, a, b, c, extra=[w for w, _ in answers])
         note = "" if shown == picture else f" (drawn with {shown}: {picture} does not know every word)"
         score = "cosine" if method == "3cosadd" else "3CosMul score"
         replace_figure(self.figure, parallelogram_figure(

@@ -12,7 +12,7 @@ import numpy as np
 import torch
 
 from ..contrastive.forces import anchor_similarities, project_snapshots
-from ..contrastive.infonce import info_nce, row_distribution, similarity_logits
+from ..infonce import info_nce, row_distribution, similarity_logits
 from ..viz import contrastive as viz
 from .base import WidgetApp, figure_widget
 

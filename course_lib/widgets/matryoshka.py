@@ -8,8 +8,10 @@ import ipywidgets as W
 import numpy as np
 
 from ..matryoshka.cost import DTYPES, LatencyTable, check_dtype, format_bytes, format_seconds, storage_bytes
-from ..matryoshka.evaluate import ndcg_by_dims, retained
-from ..matryoshka.nesting import EVAL_DIMS, check_dim
+from ..matryoshka.evaluate import retained
+from ..matryoshka.nesting import EVAL_DIMS
+from ..trained.matryoshka import ndcg_by_dims
+from ..vectors import check_dim
 from ..viz.matryoshka import cost_bars, quality_curves
 from .base import WidgetApp, figure_widget, replace_figure
 

@@ -4,7 +4,7 @@ import math
 import numpy as np
 import torch
 
-from ...contrastive.infonce import info_nce
+from ...infonce import info_nce
 from ..core import Case, Exercise, Mismatch, assert_close, register
 
 

@@ -9,7 +9,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from ..core import Case, Exercise, Mismatch, register
+from ..core import Case, Exercise, Mismatch, assert_close, register
 
 
 def truncate_and_normalise(embeddings, dims):
@@ -105,8 +105,6 @@ def _storage_cases():
 
 
 def _compare_scalar_tensor(result, expected):
-    from ..core import assert_close
-
     if not isinstance(result, torch.Tensor) or result.ndim != 0:
         raise AssertionError(f"expected a 0-dimensional torch tensor, got {type(result).__name__}"
                              + (f" of shape {tuple(result.shape)}" if isinstance(result, torch.Tensor) else ""))

@@ -18,12 +18,19 @@ Saved with ``save_model`` so that later runs (and notebook 06) load them instead
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from dataclasses import asdict, dataclass
+from typing import Sequence
 
 import numpy as np
 
 from .. import runtime
-from .nesting import MRL_DIMS, MatryoshkaInfoNCELoss, check_prefix_dims, mrl_info_nce
+from ..contrastive.training import fine_tune
+from ..data.wiki import normalise_description, training_pairs
+from ..matryoshka.nesting import EVAL_DIMS, MRL_DIMS, MatryoshkaInfoNCELoss, check_prefix_dims, mrl_info_nce
+from ..models import encode, load_minilm, load_saved_sentence_model, save_model, saved_model_path
+from ..retrieval.task import encode_task, evaluate_rankings
+from ..vectors import exact_search, truncate
 
 KINDS = ("mrl", "standard")
 
@@ -59,8 +66,6 @@ def eval_seq_length(profile: str | None = None) -> int:
 def train_pairs(n_pairs: int | None = None, seed: int = 0) -> list[tuple[str, str]]:
     """A seeded sample of the training split's (description, article) pairs, one per description
     and per article (a repeated text in a batch would be a false in-batch negative)."""
-    from ..data.wiki import normalise_description, training_pairs
-
     pairs = training_pairs("train")
     order = np.random.default_rng(seed).permutation(len(pairs))
     seen_q, seen_d, keep = set(), set(), []
@@ -81,8 +86,6 @@ def train_pairs(n_pairs: int | None = None, seed: int = 0) -> list[tuple[str, st
 
 def pair_embeddings(base_model, pairs, max_seq_length: int) -> tuple[np.ndarray, np.ndarray]:
     """MiniLM's (cached) embeddings of the pairs' descriptions and articles."""
-    from ..models import encode
-
     anchors = encode(base_model, [q for q, _ in pairs], max_seq_length=max_seq_length, cache_name="wiki-train-descriptions")
     positives = encode(base_model, [d for _, d in pairs], max_seq_length=max_seq_length, cache_name="wiki-train-articles")
     return anchors, positives
@@ -154,8 +157,6 @@ def apply_head(model, base_vectors: np.ndarray) -> np.ndarray:
 def train(kind: str, profile: str | None = None, seed: int = 0, device=None, base_model=None):
     """A freshly trained model of ``kind`` ("mrl" or "standard") for the profile; history on
     ``model.training_history``."""
-    from ..models import load_minilm
-
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {', '.join(KINDS)}, got {kind!r}.")
     cfg = config(profile)
@@ -173,8 +174,6 @@ def train(kind: str, profile: str | None = None, seed: int = 0, device=None, bas
     from datasets import Dataset
     from sentence_transformers.sentence_transformer.losses import MultipleNegativesRankingLoss
 
-    from ..contrastive.training import fine_tune
-
     model = load_minilm(device)
     model.max_seq_length = cfg.max_seq_length
     if kind == "mrl":
@@ -191,16 +190,10 @@ RECIPE_FILE = "course_training.json"
 
 def recipe(kind: str, profile: str) -> dict:
     """What a saved model was trained with; a saved model with another recipe is trained again."""
-    from dataclasses import asdict
-
     return {"kind": kind, "profile": profile, "version": 2, **asdict(config(profile))}
 
 
 def _load_or_train(kind: str, name: str, profile: str | None, device=None, seed: int = 0, base_model=None):
-    import json
-
-    from ..models import load_saved_sentence_model, save_model, saved_model_path
-
     profile = runtime.check_profile(profile or runtime.get_profile())
     full_name = f"{name}-{profile}"
     wanted = {**recipe(kind, profile), "seed": seed}
@@ -232,3 +225,22 @@ def load_or_train_mrl_model(profile: str | None = None, device=None, seed: int =
 def load_or_train_standard_model(profile: str | None = None, device=None, seed: int = 0, base_model=None):
     """The comparison model (``mnr-minilm-{profile}``): same data, batches and steps, plain MNR at 384-d."""
     return _load_or_train("standard", "mnr-minilm", profile, device, seed, base_model)
+
+
+# ---- quality on the course's retrieval task -------------------------------------------------------
+
+def ndcg_by_dims(task, queries: np.ndarray, docs: np.ndarray, dims: Sequence[int] = EVAL_DIMS) -> dict[int, float]:
+    """Held-out nDCG@10 when queries and documents are truncated to each of ``dims`` (then re-normalised)."""
+    return {int(m): evaluate_rankings(task, exact_search(truncate(queries, m), truncate(docs, m), 100)[1])["ndcg@10"]
+            for m in dims}
+
+
+def task_embeddings(model, task, base_vectors: tuple[np.ndarray, np.ndarray] | None = None,
+                    max_seq_length: int = 64) -> tuple[np.ndarray, np.ndarray]:
+    """(queries, documents) embeddings of ``model`` on the task.
+
+    A head-trained model is MiniLM + Dense + Normalize: given MiniLM's own vectors (``base_vectors``)
+    its vectors are the head applied to them — no second pass through the transformer."""
+    if base_vectors is not None and len(model) > 3:
+        return tuple(apply_head(model, x) for x in base_vectors)
+    return encode_task(model, task, max_seq_length=max_seq_length)

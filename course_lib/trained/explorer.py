@@ -11,7 +11,11 @@ from typing import Sequence
 
 import numpy as np
 
-from .negatives import STRATEGIES, bm25_scores, dense_scores, random_scores, select_negatives
+from ..contrastive.negatives import STRATEGIES, bm25_scores, dense_scores, random_scores, select_negatives
+from ..data.wiki import load_articles
+from ..models import cross_scores, encode
+from ..retrieval.bm25 import BM25Index
+from .train_split import train_split
 
 
 @dataclass
@@ -27,15 +31,11 @@ class MiningCollection:
     max_seq_length: int
 
     def query_vector(self, query: str) -> np.ndarray:
-        from ..models import encode
-
         return encode(self.model, [query], max_seq_length=self.max_seq_length)[0]
 
 
 def example_queries(n_shared: int = 3, n_single: int = 5, seed: int = 0) -> list[str]:
     """Train descriptions: ``n_shared`` shared by several articles (false-negative traps), ``n_single`` unique."""
-    from .course_models import train_split
-
     split = train_split()
     counts: dict[str, int] = {}
     for g in split.groups:
@@ -52,11 +52,6 @@ def example_queries(n_shared: int = 3, n_single: int = 5, seed: int = 0) -> list
 
 def mining_collection(model, queries: Sequence[str], n_distractors: int, max_seq_length: int = 64,
                       seed: int = 0) -> MiningCollection:
-    from ..data.wiki import load_articles
-    from ..models import encode
-    from ..retrieval.bm25 import BM25Index
-    from .course_models import train_split
-
     split = train_split()
     wanted = {split.groups[split.descriptions.index(q)] for q in queries}
     needed = [i for i, g in enumerate(split.groups) if g in wanted]
@@ -80,8 +75,6 @@ def explore(coll: MiningCollection, query: str, strategy: str, k: int = 5, margi
             cross_encoder=None, cross_threshold: float = 0.5, seed: int = 0) -> tuple[str, list[dict]]:
     """Mine ``k`` negatives for a known query with one strategy; every examined candidate with its
     cosine to the query (current model) and the filter that removed it ('' = kept)."""
-    from .cross_encoder import cross_scores
-
     if not query or not query.strip():
         raise ValueError("The query is empty: type or pick a description.")
     if strategy not in STRATEGIES:

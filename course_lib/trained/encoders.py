@@ -12,6 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .. import runtime
+from ..models import load_minilm, load_saved_sentence_model
+from .bi_encoder import load_or_train_bi_encoder
+from .matryoshka import load_or_train_mrl_model
 
 MRL_DIMS_USED = 64
 
@@ -25,8 +28,6 @@ class Encoder:
 
 
 def load_encoders(profile: str | None = None, device=None, include=("base", "fine-tuned", "mrl-64")) -> dict[str, Encoder]:
-    from ..models import load_minilm, load_saved_sentence_model
-
     profile = runtime.check_profile(profile or runtime.get_profile())
     device = device or runtime.pick_device()
     base = load_minilm(device)
@@ -34,8 +35,6 @@ def load_encoders(profile: str | None = None, device=None, include=("base", "fin
     if "fine-tuned" in include:
         model, note = None, ""
         try:
-            from ..contrastive.course_models import load_or_train_bi_encoder
-
             model = load_or_train_bi_encoder(profile=profile)
             note = f"the course's fine-tuned MiniLM (notebook 04, finetuned-minilm-{profile})"
         except Exception as err:  # noqa: BLE001 - shown as a note, with a fallback
@@ -49,8 +48,6 @@ def load_encoders(profile: str | None = None, device=None, include=("base", "fin
             out["_fine-tuned-missing"] = Encoder("fine-tuned", None, None, note)
     if "mrl-64" in include:
         try:
-            from ..matryoshka import load_or_train_mrl_model
-
             out["mrl-64"] = Encoder("mrl-64", load_or_train_mrl_model(profile=profile, device=device), MRL_DIMS_USED,
                                     f"notebook 05's Matryoshka MiniLM (mrl-minilm-{profile}), first {MRL_DIMS_USED} dims")
         except Exception as err:  # noqa: BLE001

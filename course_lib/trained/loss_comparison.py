@@ -18,8 +18,14 @@ import time
 from dataclasses import asdict
 
 from .. import runtime
-from .course_models import (BI_ENCODER, RECIPES, Recipe, config_key, load_or_train_bi_encoder,
-                            load_or_train_cross_encoder, training_record, triplet_dataset)
+from ..contrastive.training import fine_tune
+from ..data import cache
+from ..models import load_minilm
+from ..retrieval.bm25 import BM25Index
+from ..retrieval.task import evaluate_model, evaluate_search, make_task
+from .bi_encoder import load_or_train_bi_encoder, training_record, triplet_dataset
+from .cross_encoder import load_or_train_cross_encoder
+from .recipes import BI_ENCODER, RECIPES, Recipe, config_key
 
 LOSSES = {
     "cosine": "CosineSimilarityLoss (pairs labelled 1 / 0)",
@@ -31,14 +37,10 @@ TRIPLET_MARGIN = 0.2
 
 
 def evaluation_task(recipe: Recipe):
-    from ..retrieval.task import make_task
-
     return make_task("test", n_queries=recipe.eval_queries, n_distractors=recipe.eval_distractors, seed=recipe.seed)
 
 
 def evaluate(model, task, recipe: Recipe) -> dict[str, float]:
-    from ..retrieval.task import evaluate_model
-
     return evaluate_model(model, task, max_seq_length=recipe.max_seq_length)
 
 
@@ -72,9 +74,6 @@ def loss_dataset(name: str, triplets, seed: int = 0):
 
 
 def train_with_loss(name: str, triplets, recipe: Recipe):
-    from ..models import load_minilm
-    from .training import fine_tune
-
     model = load_minilm()
     model.max_seq_length = recipe.max_seq_length
     return fine_tune(model, loss_dataset(name, triplets, recipe.seed), make_loss(name, model, recipe),
@@ -83,8 +82,6 @@ def train_with_loss(name: str, triplets, recipe: Recipe):
 
 
 def _cached(name: str, compute) -> dict:
-    from ..data import cache
-
     def build(folder):
         (folder / "result.json").write_text(json.dumps(compute(), indent=1, default=float))
 
@@ -100,10 +97,6 @@ def reference_results(profile: str, log=print) -> dict:
     recipe = RECIPES[profile]
 
     def compute():
-        from ..models import load_minilm
-        from ..retrieval.bm25 import BM25Index
-        from ..retrieval.task import evaluate_search
-
         task = evaluation_task(recipe)
         index = BM25Index(list(task.texts))
         out = {"task": task.label, "metrics": {"bm25": evaluate_search(task, lambda q: index.search(q, k=100)[0])}}
