@@ -26,10 +26,11 @@ def window_figure(view: dict) -> go.Figure:
         marker=dict(size=18, color=colours, symbol="square"),
         customdata=role, hovertemplate="position %{x}: %{text} (%{customdata})<extra></extra>",
     ))
+    title = wrap_title(f"window {view['window']}: '{tokens[center]}' makes {len(context)} pairs; "
+                       f"the whole sentence makes {len(view['all_pairs'])}")
     fig.update_layout(
-        title=f"window {view['window']}: '{tokens[center]}' makes {len(context)} pairs; "
-              f"the whole sentence makes {len(view['all_pairs'])}",
-        height=220, showlegend=False, margin=dict(l=10, r=10, t=50, b=30),
+        title=title, height=200 + title_margin(title, 0), showlegend=False,
+        margin=dict(l=10, r=10, t=title_margin(title), b=30),
         xaxis=dict(title="position", range=[-0.8, len(tokens) - 0.2], dtick=1 if len(tokens) <= 40 else None),
         yaxis=dict(visible=False, range=[-1.2, 1.2]),
     )
@@ -46,11 +47,11 @@ def noise_figure(table: dict) -> go.Figure:
                     line=dict(dash="dot", color="#7f7f7f"), hovertemplate="%{x}: unigram %{y:.4f}<extra></extra>")
     fig.add_scatter(x=[words[0], words[-1]], y=[table["uniform"]] * 2, mode="lines", name="uniform (exponent 0)",
                     line=dict(dash="dash", color="#ff7f0e"), hoverinfo="skip")
+    title = wrap_title(f"Noise distribution, exponent {table['power']:.2f}: the top {len(words)} words get "
+                       f"{table['top_share']:.1%} of the draws")
     fig.update_layout(
-        title=f"Noise distribution, exponent {table['power']:.2f}: the top {len(words)} words get "
-              f"{table['top_share']:.1%} of the draws",
-        yaxis=dict(title="probability of being drawn as a negative"), height=380,
-        legend=dict(orientation="h", y=-0.25), margin=dict(l=10, r=10, t=50, b=10),
+        title=title, yaxis=dict(title="probability of being drawn as a negative"), height=380 + title_margin(title, 0),
+        legend=dict(orientation="h", y=-0.25), margin=dict(l=10, r=10, t=title_margin(title), b=10),
     )
     return fig
 
