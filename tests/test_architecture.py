@@ -28,9 +28,6 @@ REPEAT_LINES = 6
 LOCAL_IMPORT_TAG = "# local import:"
 # Entry points run by hand (notebook 00's environment report, `python -m course_lib.prepare`), outside the layers.
 ENTRY_POINTS = {"course_lib.environment", "course_lib.prepare"}
-# core.py, grade.py and progress.py are being rewritten in a separate change; their local imports
-# (the core <-> progress cycle) go with that rewrite. Remove them from this set when it lands.
-REWRITE_PENDING = {"exercises/core.py", "exercises/grade.py", "exercises/progress.py"}
 # The exercises' reference solutions are written out the way a learner writes them, on purpose: they
 # may repeat the library's loop (e.g. skip-gram pairs) and are left out of the repeated-block check.
 REFERENCE_SOLUTIONS = "exercises/definitions/"
@@ -97,7 +94,7 @@ def _local_imports(path: Path):
 
 def test_function_local_imports_of_course_lib_say_why():
     unexplained = [f"{p.relative_to(LIB)}:{n}: {line.strip()}"
-                   for p in _modules() if str(p.relative_to(LIB)) not in REWRITE_PENDING
+                   for p in _modules()
                    for n, line in _local_imports(p) if LOCAL_IMPORT_TAG not in line]
     assert unexplained == []
 

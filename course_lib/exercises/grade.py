@@ -14,7 +14,8 @@ import sys
 from pathlib import Path
 
 from .. import runtime
-from .core import CheckResult, for_notebook, refuse_course_function, run_cases
+from . import progress
+from .core import CaseResult, CheckResult, for_notebook, refuse_course_function, run_cases
 
 MARKER = "@@COURSE-GRADES@@"
 
@@ -44,9 +45,6 @@ def load_extra_cases(tests_dir: str | Path | None) -> dict[str, list]:
 
 def grade_namespace(notebook: str, namespace: dict, record: bool = True, tests_dir: str | None = None) -> list[dict]:
     """Grade the functions a learner defined (found by exercise id in ``namespace``)."""
-    from . import progress
-    from .core import CaseResult
-
     extra = load_extra_cases(tests_dir)
     rows = []
     for ex in for_notebook(notebook):

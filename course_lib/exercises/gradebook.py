@@ -30,6 +30,8 @@ import time
 from pathlib import Path
 
 from .. import runtime
+from .grade import MARKER, _grading_cell
+from .registry import REGISTRY, for_notebook, load_all
 
 STATUSES = ("ok", "timeout", "crashed", "invalid")
 _RESULT = "@@GRADEBOOK-ROW@@"
@@ -47,8 +49,6 @@ def learner_of(path: Path, folder: Path) -> str:
 
 def which_notebook(path: Path, nb) -> str | None:
     """The course notebook a submission is: from its exercise cells, else from its file name."""
-    from .registry import REGISTRY, load_all
-
     load_all()
     for cell in nb.cells:
         ex_id = cell.get("metadata", {}).get("exercise")
@@ -71,8 +71,6 @@ def _row(learner: str, path: Path, notebook: str | None, status: str, wall_s: fl
 
 def _empty_exercises(notebook: str | None, why: str) -> dict:
     """Every exercise of the notebook at 0, with the reason as its first failure."""
-    from .registry import for_notebook
-
     if notebook is None:
         return {}
     return {ex.id: {"score": 0.0, "points": ex.points, "first_failure": why} for ex in for_notebook(notebook)}
@@ -119,8 +117,6 @@ def run_worker(path: Path, notebook: str, profile: str, limit_s: float, tests_di
     import nbformat
     from nbclient import NotebookClient
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
-
-    from .grade import MARKER, _grading_cell
 
     nb = nbformat.read(path, as_version=4)
     nb.cells.append(nbformat.v4.new_code_cell(_grading_cell(notebook, tests_dir)))

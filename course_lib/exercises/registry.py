@@ -51,7 +51,7 @@ def register(exercise: Exercise) -> Exercise:
 
 def load_all() -> dict[str, Exercise]:
     """Import every notebook's exercise definitions (they register themselves)."""
-    from . import definitions  # noqa: F401
+    from . import definitions  # noqa: F401  # local import: each definition registers itself through core, which imports this module
 
     return REGISTRY
 
