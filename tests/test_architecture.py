@@ -28,9 +28,6 @@ REPEAT_LINES = 6
 LOCAL_IMPORT_TAG = "# local import:"
 # Entry points run by hand (notebook 00's environment report, `python -m course_lib.prepare`), outside the layers.
 ENTRY_POINTS = {"course_lib.environment", "course_lib.prepare"}
-# The exercises' reference solutions are written out the way a learner writes them, on purpose: they
-# may repeat the library's loop (e.g. skip-gram pairs) and are left out of the repeated-block check.
-REFERENCE_SOLUTIONS = "exercises/definitions/"
 
 
 def _config() -> dict:
@@ -117,8 +114,6 @@ def _is_boilerplate(block: tuple[str, ...]) -> bool:
 def test_no_block_of_six_lines_is_repeated():
     places = defaultdict(list)
     for path in _modules():
-        if str(path.relative_to(LIB)).startswith(REFERENCE_SOLUTIONS):
-            continue
         lines = _code_lines(path)
         for i in range(len(lines) - REPEAT_LINES + 1):
             block = tuple(text for _, text in lines[i:i + REPEAT_LINES])

@@ -12,12 +12,10 @@ def make_pairs(tokens, window):
     """All (center, context) pairs of a tokenised sentence, as a list of tuples: every word paired
     with each other word at most ``window`` positions away. Centers go left to right, and for each
     center its context words go left to right."""
-    pairs = []
-    for i, center in enumerate(tokens):
-        for j in range(max(0, i - window), min(len(tokens), i + window + 1)):
-            if j != i:
-                pairs.append((center, tokens[j]))
-    return pairs
+    return [(center, tokens[j])
+            for i, center in enumerate(tokens)
+            for j in range(i - window, i + window + 1)
+            if j != i and 0 <= j < len(tokens)]
 
 
 def noise_probs(counts, power=0.75):
