@@ -392,3 +392,41 @@ def click_button(text: str):
         app.locator("button.widget-button, .widget-button", has_text=text).first.click()
     move.__name__ = f"click_button({text!r})"
     return move
+
+
+# -- a kernel restart, as a learner does it ------------------------------------------------------
+
+def restart_kernel(page, timeout_s: float = 60) -> None:
+    """Kernel > Restart Kernel…, confirm, and wait for the new kernel."""
+    _run_command(page, "Kernel", "kernelmenu:restart")
+    page.locator(".jp-Dialog button.jp-mod-accept").first.click()
+    page.wait_for_timeout(1000)
+    wait_idle(page, timeout_s)
+
+
+_LAST_CHECK_JS = r"""() => {
+  const cells = Array.from(document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell'));
+  // innerText keeps the editor's line breaks (textContent runs "…show_progress" into "check(")
+  const src = c => (c.querySelector('.jp-InputArea-editor') || {}).innerText || '';
+  for (let i = cells.length - 1; i > 0; i--) if (/(^|[^.\w])check\(/.test(src(cells[i]))) return i;
+  return -1;
+}"""
+
+
+def run_last_exercise_after_restart(page, timeout_s: float = 120) -> str:
+    """Restart the kernel, then run only the last exercise cell and its check cell (the top of the
+    exercise's section). Returns the check cell's output text."""
+    index = page.evaluate(_LAST_CHECK_JS)
+    assert index > 0, "no check cell found on the page"
+    restart_kernel(page)
+    cells = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell")
+    for count, i in enumerate((index - 1, index), start=1):
+        cell = cells.nth(i)
+        cell.scroll_into_view_if_needed()
+        cell.locator(".jp-InputArea-prompt").click()
+        page.keyboard.press("Shift+Enter")
+        page.wait_for_function(
+            "([el, n]) => el.textContent.trim().replace(/:$/, '') === `[${n}]`",
+            arg=[cell.locator(".jp-InputArea-prompt").element_handle(), count], timeout=timeout_s * 1000)
+    wait_idle(page, timeout_s)
+    return cells.nth(index).locator(".jp-OutputArea").inner_text()

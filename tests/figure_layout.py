@@ -15,7 +15,7 @@ from __future__ import annotations
 # Overlaps smaller than this many square pixels are antialiasing, not a problem a reader sees.
 MIN_OVERLAP_PX2 = 4
 
-_CHECK_JS = """([gd, minOverlap]) => {
+_CHECK_JS = r"""([gd, minOverlap]) => {
   const problems = [];
   const rect = el => el.getBoundingClientRect();
   const overlap = (a, b) => Math.max(0, Math.min(a.right, b.right) - Math.max(a.left, b.left)) *
@@ -49,7 +49,7 @@ _CHECK_JS = """([gd, minOverlap]) => {
         clashes.push(`"${labels[i].textContent}" / "${labels[j].textContent}"`);
   if (clashes.length) problems.push(`${clashes.length} overlapping text label pair(s), e.g. ${clashes.slice(0, 3).join(', ')}`);
   const full = gd._fullLayout || {};
-  for (const key of Object.keys(full).filter(k => /^[xy]axis\\d*$/.test(k))) {
+  for (const key of Object.keys(full).filter(k => /^[xy]axis\d*$/.test(k))) {
     const ax = full[key];
     if (!ax || ax.type !== 'log' || !ax._id) continue;
     const ticks = Array.from(gd.querySelectorAll(`g.${ax._id}tick text`)).map(t => t.textContent.trim()).filter(Boolean);

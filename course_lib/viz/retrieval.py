@@ -29,14 +29,16 @@ def recall_latency(table: pd.DataFrame, label: str = "", highlight: Sequence[dic
     # Fast settings of IVF and HNSW crowd the same corner: a label goes where it covers no other
     # (placed on the log x scale the reader sees), the rest keep theirs in the hover text.
     xy = np.array([[np.log10(max(x, 1e-9)), y] for k in kinds for x, y in zip(parts[k]["ms_per_query"], parts[k]["recall10"])])
-    places = iter(place_labels(xy, [t for k in kinds for t in texts[k]], plot_px=(950, 300)))
+    # the y axis is fixed to [0, 1.05]: its pixel scale comes from that range, not from the points
+    frame = [[xy[:, 0].min(), 0.0], [xy[:, 0].max(), 1.05]]
+    places = iter(place_labels(xy, [t for k in kinds for t in texts[k]], all_points=frame, plot_px=(600, 260)))
     for kind in kinds:
         part, pos = parts[kind], [next(places) for _ in texts[kind]]
         fig.add_trace(go.Scatter(
             x=part["ms_per_query"].tolist(), y=part["recall10"].tolist(), mode="lines+markers+text" if kind != "flat" else "markers+text",
             name={"flat": "Flat (exact)", "ivf": "IVF (nprobe)", "hnsw": "HNSW (efSearch)"}[kind],
             text=[t if p else "" for t, p in zip(texts[kind], pos)], textposition=[p or "top center" for p in pos],
-            customdata=texts[kind], marker=dict(size=9, color=COLOURS[kind]),
+            customdata=texts[kind], cliponaxis=False, marker=dict(size=9, color=COLOURS[kind]),
             line=dict(color=COLOURS[kind]),
             hovertemplate="%{customdata}: recall@10 %{y:.3f}, %{x:.3f} ms/query<extra></extra>"))
     for h in highlight:
@@ -49,7 +51,9 @@ def recall_latency(table: pd.DataFrame, label: str = "", highlight: Sequence[dic
     fig.update_layout(title=title,
                       xaxis=dict(title="median ms per query (one query at a time, 1 thread)", type="log"),
                       yaxis=dict(title="recall@10 against exact search", range=[0, 1.05]),
-                      height=420, margin=dict(l=10, r=10, t=title_margin(title, 60), b=40))
+                      # the legend below: on the right it took a third of a widget's width from the labels
+                      legend=dict(orientation="h", x=0, y=-0.22),
+                      height=480, margin=dict(l=10, r=10, t=title_margin(title, 60), b=110))
     return fig
 
 
