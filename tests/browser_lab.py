@@ -207,6 +207,11 @@ def open_notebook(page, lab: LabServer, name: str, timeout_s: float = 120) -> No
     wait_idle(page, timeout_s)  # the kernel has started
 
 
+def is_modified(page) -> bool:
+    """Whether the open notebook's tab shows the unsaved-changes dot."""
+    return page.locator(".lm-TabBar-tab.jp-mod-current.jp-mod-dirty").count() > 0
+
+
 def _run_command(page, menu: str, command: str) -> None:
     page.locator(".lm-MenuBar-itemLabel", has_text=menu).first.click()
     page.locator(f'li.lm-Menu-item[data-command="{command}"]').click()

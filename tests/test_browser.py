@@ -13,6 +13,7 @@ course_lib/widgets/*.py (``css_class``).
 from __future__ import annotations
 
 import importlib.util
+import platform
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -173,6 +174,11 @@ def test_notebook_in_lab(lab, page, notebook):
     specs = spec_for(notebook)
     try:
         bl.open_notebook(page, lab, notebook)
+        # JupyterLab rewrites a notebook's kernelspec and language_info when the kernel starts; the
+        # stored ones match this Python, so opening it must not mark it modified.
+        page.wait_for_timeout(1500)
+        if lab.read_notebook(notebook)["metadata"]["language_info"]["version"] == platform.python_version():
+            assert not bl.is_modified(page), f"{notebook} shows as modified as soon as it opens"
         seconds = bl.run_all(page, timeout_s=400)
         print(f"{notebook}: run all {seconds:.1f} s")
         _record("run_all_seconds.json", notebook, round(seconds, 1))

@@ -32,6 +32,9 @@ def test_notebook_is_stored_clean(path):
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert all(not c.outputs and c.execution_count is None for c in code)
     assert "widgets" not in nb.metadata
+    # what JupyterLab writes when the kernel starts: stored as such, the notebook opens unmodified
+    assert nb.metadata.kernelspec == {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+    assert nb.metadata.language_info.name == "python" and nb.metadata.language_info.pygments_lexer == "ipython3"
     assert "parameters" in code[0].metadata.get("tags", []), "first code cell must be the parameters cell"
     assert "runtime.setup(PROFILE" in code[1].source
     ids = [c.metadata.get("exercise") for c in exercise_cells(nb)]

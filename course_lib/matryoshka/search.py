@@ -52,7 +52,11 @@ def overlap_at_k(rankings: np.ndarray, reference: np.ndarray, k: int = 10) -> fl
 
 @dataclass(frozen=True)
 class Int8Quantiser:
-    """Per-dimension ranges [lo, hi] from calibration vectors, each cut into 255 equal steps."""
+    """Per-dimension ranges [lo, hi] from calibration vectors, each cut into 255 equal steps.
+
+    The ranges and steps are sentence-transformers' ``quantize_embeddings(..., "int8")``; it floors a
+    value to the step below, we round to the nearest step (codes at most one higher, half the
+    worst-case error). ``tests/test_matryoshka.py`` checks both."""
     lo: np.ndarray
     step: np.ndarray
 
