@@ -66,3 +66,27 @@ def test_every_check_cell_runs_after_a_restart(path):
     assert checks, "every notebook has at least one check cell"
     missing = [s.splitlines()[-1] for s in checks if "from course_lib.exercises import check" not in s]
     assert missing == [], missing
+
+
+def test_prose_types_no_measured_number():
+    """Live numbers only: figures a run measures are rendered from the run, never typed in the text.
+    Notebook 02's benchmark table and "bank" cosines and notebook 04's loss table used to be."""
+    import nbformat
+
+    typed = {"02": ["49,400", "≈ 0.44", "≈ 0.55", "0.84× gensim"], "04": ["0.856", "0.903", "0.916", "0.909"]}
+    for nid, numbers in typed.items():
+        path = next(p for p in NOTEBOOKS if p.name.startswith(nid))
+        prose = "\n".join(c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "markdown")
+        assert [n for n in numbers if n in prose] == [], path.name
+
+
+def test_nb04_says_which_losses_helped_from_the_run():
+    """The loss comparison's verdict is rendered from the run's own figures."""
+    import re
+
+    path = next(p for p in NOTEBOOKS if p.name.startswith("04"))
+    nb, _ = run(path, grade=True)  # the untouched run, shared with the tests above
+    verdict = next(str(o["data"]["text/markdown"]) for c in nb.cells if c.cell_type == "code" for o in c.outputs
+                   if "losses beat base MiniLM" in str(o.get("data", {}).get("text/markdown", "")))
+    helped, total = map(int, re.search(r"In this run (\d+) of (\d+) losses", verdict).groups())
+    assert 0 <= helped <= total == 4
