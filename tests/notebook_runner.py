@@ -9,7 +9,7 @@ from nbclient import NotebookClient
 
 from course_lib import runtime
 from course_lib.exercises import core
-from course_lib.exercises.grade import MARKER, _grading_cell, notebook_id
+from course_lib.exercises.grade import _grading_cell, grade_rows, notebook_id
 
 NOTEBOOKS = sorted(runtime.NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb"))
 
@@ -63,12 +63,7 @@ def _execute(path: Path, *, solutions: bool, twice: bool, grade: bool, timeout_s
     finally:
         os.environ.clear()
         os.environ.update(old)
-    rows = None
-    if grade:
-        import json
-
-        text = "".join(o.get("text", "") for o in nb.cells[-1].outputs if o.get("output_type") == "stream")
-        rows = json.loads(text.split(MARKER, 1)[1]) if MARKER in text else None
+    rows = grade_rows(nb) if grade else None
     return nb, rows
 
 

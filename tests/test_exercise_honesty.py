@@ -13,6 +13,7 @@ import torch
 
 from course_lib.exercises import check, core
 from course_lib.exercises.definitions import nb01
+from course_lib.exercises.registry import MISSING
 from course_lib.exercises.grade import grade_namespace
 
 EXERCISES = sorted(core.load_all())
@@ -172,7 +173,7 @@ def _expected_values(ex):
     values = []
     for case in ex.cases():
         value = case.expected
-        if value is core._MISSING:
+        if value is MISSING:
             value = ex.reference(*copy.deepcopy(case.args), **copy.deepcopy(case.kwargs))
         values.append(value.detach() if hasattr(value, "detach") else value)
     return values

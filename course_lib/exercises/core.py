@@ -34,8 +34,6 @@ from .sandbox import (ALLOW_REFERENCE_ENV, ExerciseTimeout, call_with_timeout, c
 from .scoring import (CaseResult, CheckResult, Mismatch, assert_close, check_gradients, gradients,
                       ignores_input)
 
-_MISSING = MISSING  # older name, kept for code that imported it
-
 __all__ = ["Case", "CheckResult", "Exercise", "Mismatch", "REGISTRY", "assert_close", "check", "for_notebook", "get",
            "load_all", "register", "run_cases"]
 

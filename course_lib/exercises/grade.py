@@ -74,14 +74,34 @@ def _grading_cell(notebook: str, tests_dir: str | None = None) -> str:
     )
 
 
+def with_grading_cell(path: Path, notebook: str | None = None, tests_dir: str | None = None):
+    """The notebook at ``path`` with a last cell that grades it and prints its rows after ``MARKER``."""
+    import nbformat
+
+    nb = nbformat.read(path, as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell(_grading_cell(notebook or notebook_id(path), tests_dir)))
+    return nb
+
+
+def cell_errors(nb) -> list[str]:
+    """One line per error output of an executed notebook."""
+    return [f"cell {i}: {o.get('ename')}: {o.get('evalue')}"
+            for i, cell in enumerate(nb.cells) if cell.cell_type == "code"
+            for o in cell.get("outputs", []) if o.get("output_type") == "error"]
+
+
+def grade_rows(nb) -> list[dict] | None:
+    """The rows the grading cell printed, or None when it printed none (it never ran to the end)."""
+    text = "".join(o.get("text", "") for o in nb.cells[-1].get("outputs", []) if o.get("output_type") == "stream")
+    return json.loads(text.split(MARKER, 1)[1]) if MARKER in text else None
+
+
 def execute_and_grade(path: Path, profile: str = "ci", timeout_s: int = 900) -> dict:
     """Run the notebook in a fresh kernel and return its grade rows (and any cell errors)."""
-    import nbformat
     from nbclient import NotebookClient
 
     path = Path(path)
-    nb = nbformat.read(path, as_version=4)
-    nb.cells.append(nbformat.v4.new_code_cell(_grading_cell(notebook_id(path))))
+    nb = with_grading_cell(path)
     os.environ[runtime.PROFILE_ENV] = profile
     client = NotebookClient(nb, timeout=timeout_s, kernel_name="python3", allow_errors=True,
                             extra_arguments=["--IPKernelApp.log_level=ERROR"],
@@ -90,14 +110,7 @@ def execute_and_grade(path: Path, profile: str = "ci", timeout_s: int = 900) -> 
         client.execute()
     except Exception as err:  # noqa: BLE001 - a dead kernel is a result, not a crash of the grader
         return {"notebook": path.name, "rows": [], "errors": [f"the notebook did not run to the end: {err}"]}
-    errors = [
-        f"cell {i}: {o.get('ename')}: {o.get('evalue')}"
-        for i, cell in enumerate(nb.cells) if cell.cell_type == "code"
-        for o in cell.get("outputs", []) if o.get("output_type") == "error"
-    ]
-    text = "".join(o.get("text", "") for o in nb.cells[-1].get("outputs", []) if o.get("output_type") == "stream")
-    rows = json.loads(text.split(MARKER, 1)[1]) if MARKER in text else []
-    return {"notebook": path.name, "rows": rows, "errors": errors}
+    return {"notebook": path.name, "rows": grade_rows(nb) or [], "errors": cell_errors(nb)}
 
 
 def format_table(reports: list[dict]) -> str:

@@ -30,7 +30,7 @@ import time
 from pathlib import Path
 
 from .. import runtime
-from .grade import MARKER, _grading_cell
+from .grade import cell_errors, grade_rows, with_grading_cell
 from .registry import REGISTRY, for_notebook, load_all
 
 STATUSES = ("ok", "timeout", "crashed", "invalid")
@@ -114,12 +114,10 @@ def grade_submission(path: Path, folder: Path, *, limit_s: float, profile: str =
 
 def run_worker(path: Path, notebook: str, profile: str, limit_s: float, tests_dir: str | None,
                deadline_epoch: float | None = None) -> dict:
-    import nbformat
     from nbclient import NotebookClient
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
-    nb = nbformat.read(path, as_version=4)
-    nb.cells.append(nbformat.v4.new_code_cell(_grading_cell(notebook, tests_dir)))
+    nb = with_grading_cell(path, notebook, tests_dir)
     os.environ[runtime.PROFILE_ENV] = profile
     left = limit_s if deadline_epoch is None else deadline_epoch - time.time()
     deadline = time.monotonic() + left
@@ -135,13 +133,10 @@ def run_worker(path: Path, notebook: str, profile: str, limit_s: float, tests_di
         return {"status": "crashed", "message": f"the kernel died: {err}"}
     except Exception as err:  # noqa: BLE001 - anything else that stops the run
         return {"status": "crashed", "message": f"the notebook could not be run: {type(err).__name__}: {err}"}
-    errors = [f"cell {i}: {o.get('ename')}: {o.get('evalue')}"
-              for i, cell in enumerate(nb.cells) if cell.cell_type == "code"
-              for o in cell.get("outputs", []) if o.get("output_type") == "error"]
-    text = "".join(o.get("text", "") for o in nb.cells[-1].get("outputs", []) if o.get("output_type") == "stream")
-    if MARKER not in text:
+    rows, errors = grade_rows(nb), cell_errors(nb)
+    if rows is None:
         return {"status": "crashed", "message": "the grading cell did not report", "errors": errors}
-    return {"status": "ok", "rows": json.loads(text.split(MARKER, 1)[1]), "errors": errors}
+    return {"status": "ok", "rows": rows, "errors": errors}
 
 
 # ---- the whole folder ------------------------------------------------------------------------------------

@@ -31,9 +31,11 @@ def recall_latency(table: pd.DataFrame, label: str = "", highlight: Sequence[dic
     xy = np.array([[np.log10(max(x, 1e-9)), y] for k in kinds for x, y in zip(parts[k]["ms_per_query"], parts[k]["recall10"])])
     # the y axis is fixed to [0, 1.05]: its pixel scale comes from that range, not from the points
     frame = [[xy[:, 0].min(), 0.0], [xy[:, 0].max(), 1.05]]
-    places = iter(place_labels(xy, [t for k in kinds for t in texts[k]], all_points=frame, plot_px=(600, 260)))
+    places = place_labels(xy, [t for k in kinds for t in texts[k]], all_points=frame, plot_px=(600, 260))
+    start = 0
     for kind in kinds:
-        part, pos = parts[kind], [next(places) for _ in texts[kind]]
+        part, pos = parts[kind], places[start:start + len(texts[kind])]
+        start += len(pos)
         fig.add_trace(go.Scatter(
             x=part["ms_per_query"].tolist(), y=part["recall10"].tolist(), mode="lines+markers+text" if kind != "flat" else "markers+text",
             name={"flat": "Flat (exact)", "ivf": "IVF (nprobe)", "hnsw": "HNSW (efSearch)"}[kind],

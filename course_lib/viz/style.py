@@ -7,6 +7,8 @@
 """
 from __future__ import annotations
 
+import textwrap
+
 import plotly.graph_objects as go
 import plotly.io as pio
 
@@ -25,8 +27,6 @@ def wrap_title(text: str, width: int = 55) -> str:
 
     A course figure in JupyterLab is about 700 px wide; one line of 17 px title text holds about
     60 characters before it reaches the toolbar in the top-right corner."""
-    import textwrap
-
     return "<br>".join(textwrap.wrap(text, width, break_long_words=False)) or text
 
 
