@@ -32,6 +32,11 @@ def word_index(word: str, vocab) -> int:
         raise UnknownWordError(word, close_matches(word, words)) from None
 
 
+def vector_length(v) -> float:
+    """The Euclidean (L2) length of a 1-D vector, as a float: notebook 00's warm-up."""
+    return float(np.linalg.norm(np.asarray(v, dtype=np.float64)))
+
+
 def l2_normalise(x):
     """Each row divided by its L2 length; all-zero rows stay zero (so their cosines are 0).
 

@@ -10,6 +10,7 @@ from nbclient import NotebookClient
 from course_lib import runtime
 from course_lib.exercises import core
 from course_lib.exercises.grade import _grading_cell, grade_rows, notebook_id
+from learner_solutions import alternative_sources
 
 NOTEBOOKS = sorted(runtime.NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb"))
 
@@ -27,26 +28,33 @@ def with_reference_solutions(nb, notebook: str):
 
 
 def run(path: Path, *, solutions: bool = False, twice: bool = False, grade: bool = False,
-        timeout_s: int = 600, env: dict | None = None):
+        timeout_s: int = 600, env: dict | None = None, replace: dict | None = None):
     """Execute the notebook; return (executed notebook, grade rows or None).
 
-    ``twice`` runs every cell a second time in the same kernel (the no-restart promise).
+    ``twice`` runs every cell a second time in the same kernel (the no-restart promise);
+    ``replace`` maps an exercise id to the source its exercise cell gets (a learner's solution).
     Executions are memoised for the test session: the generic notebook tests and a notebook's
     own tests share one run instead of paying for it twice."""
-    key = (Path(path).resolve(), solutions, twice, grade, tuple(sorted((env or {}).items())))
+    key = (Path(path).resolve(), solutions, twice, grade, tuple(sorted((env or {}).items())),
+           tuple(sorted((replace or {}).items())))
     if key not in _RUNS:
-        _RUNS[key] = _execute(path, solutions=solutions, twice=twice, grade=grade, timeout_s=timeout_s, env=env)
+        _RUNS[key] = _execute(path, solutions=solutions, twice=twice, grade=grade, timeout_s=timeout_s, env=env,
+                              replace=replace)
     return _RUNS[key]
 
 
 _RUNS: dict = {}
 
 
-def _execute(path: Path, *, solutions: bool, twice: bool, grade: bool, timeout_s: int, env: dict | None):
+def _execute(path: Path, *, solutions: bool, twice: bool, grade: bool, timeout_s: int, env: dict | None,
+             replace: dict | None = None):
     nb = nbformat.read(path, as_version=4)
     nid = notebook_id(path)
     if solutions:
         with_reference_solutions(nb, nid)
+    for cell in exercise_cells(nb):
+        if cell.metadata["exercise"] in (replace or {}):
+            cell.source = replace[cell.metadata["exercise"]]
     cells = list(nb.cells)
     if twice:
         nb.cells = cells + [nbformat.from_dict(nbformat.v4.new_code_cell(c.source)) if c.cell_type == "code" else c
@@ -69,10 +77,11 @@ def _execute(path: Path, *, solutions: bool, twice: bool, grade: bool, timeout_s
 
 def reference_run(path: Path):
     """The (memoised) graded run with the reference solutions, twice in one kernel; asserts that it
-    raised nothing and scored full marks on exactly the notebook's exercises. Returns the notebook."""
-    from course_lib.exercises import core
+    raised nothing and scored full marks on exactly the notebook's exercises. Returns the notebook.
 
-    nb, rows = run(path, solutions=True, twice=True, grade=True)
+    One exercise per notebook gets a learner-style solution instead of the reference
+    (``learner_solutions``), so that the same run also shows the learner's code driving the notebook."""
+    nb, rows = run(path, solutions=True, twice=True, grade=True, replace=alternative_sources(notebook_id(path)))
     assert errors(nb) == []
     expected = {e.id for e in core.for_notebook(Path(path).name[:2])}
     assert rows is not None and {r["exercise"] for r in rows} == expected

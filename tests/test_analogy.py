@@ -168,3 +168,14 @@ def test_labels_are_placed_where_they_cover_no_other():
     assert places[2] == "top center"
     crowd = place_labels([[0, 0]] * 6, ["word"] * 6, all_points=[[-5, -5], [5, 5]])
     assert crowd[:2] == ["top center", "bottom center"] and crowd[-1] is None   # six labels on one spot: no room
+
+
+@pytest.mark.parametrize("method", ["3cosadd", "3cosmul"])
+def test_solve_analogy_on_a_word_list_equals_solve(glove, method):
+    """The one-question form notebook 03's exercise imitates gives solve's top answer."""
+    words, vectors = glove.index_to_key[:20_000], glove.vectors[:20_000]
+    for a, b, c in [("man", "king", "woman"), ("france", "paris", "italy"), ("good", "better", "bad")]:
+        expected = analogy.solve(glove, a, b, c, topn=1, method=method, restrict_vocab=20_000)[0][0]
+        assert analogy.solve_analogy(a, b, c, words, vectors, method=method) == expected
+    with pytest.raises(UnknownWordError, match="kingg"):
+        analogy.solve_analogy("man", "kingg", "woman", words, vectors)

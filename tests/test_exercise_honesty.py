@@ -227,7 +227,7 @@ def test_a_constant_is_told_why_it_earns_nothing():
     assert result.score == 0 and "the same answer (0.0) whatever its input" in result.summary()
 
 
-@pytest.mark.parametrize("ex_id", ["sgns_loss", "info_nce_loss", "mrl_loss"])
+@pytest.mark.parametrize("ex_id", ["sgns_loss", "info_nce", "mrl_info_nce"])
 def test_losses_check_gradients_not_only_values(ex_id):
     ex = core.get(ex_id)
 

@@ -54,7 +54,7 @@ def test_mrl_loss_is_the_weighted_sum_of_infonce_at_each_prefix():
     assert float(mrl_info_nce(q, k, dims, weights, temperature=0.1)) == pytest.approx(float(expected), rel=1e-6)
     # one prefix at full dimension is plain InfoNCE; the learner's reference solution agrees
     assert float(mrl_info_nce(q, k, (64,))) == pytest.approx(float(info_nce(q, k)), rel=1e-6)
-    assert float(nb05.mrl_loss(q, k, dims, weights, 0.1)) == pytest.approx(float(expected), rel=1e-5)
+    assert float(nb05.mrl_info_nce(q, k, dims, weights, 0.1)) == pytest.approx(float(expected), rel=1e-5)
     with pytest.raises(ValueError, match="weight"):
         mrl_info_nce(q, k, dims, (1.0, 1.0))
 

@@ -41,7 +41,7 @@ def test_mrl_wrapper_equals_matryoshka_loss_of_mnr(model, dims, weights, tempera
         k = model(dict(features[1]))["sentence_embedding"]
     ours = float(mrl_info_nce(q, k, dims, weights, temperature))
     assert ours == pytest.approx(theirs, abs=1e-5)
-    learner = float(nb05.mrl_loss(q, k, dims, weights or [1.0] * len(dims), temperature))
+    learner = float(nb05.mrl_info_nce(q, k, dims, weights or [1.0] * len(dims), temperature))
     assert learner == pytest.approx(theirs, abs=1e-5)
 
 

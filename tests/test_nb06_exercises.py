@@ -6,7 +6,7 @@ from course_lib.exercises import core
 from course_lib.exercises.definitions import nb06
 from course_lib.retrieval import chunking, indexes, metrics
 
-IDS = ["chunk_tokens", "recall_at_k", "reciprocal_rank", "ndcg_at_k", "faiss_retrieve"]
+IDS = ["chunk_tokens", "recall_at_k", "mrr_at_k", "ndcg_at_k", "retrieve"]
 
 
 def test_registered():
@@ -47,8 +47,8 @@ def test_common_mistakes_fail():
         return i[0], s[0]
 
     for ex_id, fn in (("chunk_tokens", no_overlap), ("recall_at_k", recall_over_k),
-                      ("reciprocal_rank", rr_zero_based), ("ndcg_at_k", ndcg_unnormalised),
-                      ("faiss_retrieve", retrieve_no_clamp)):
+                      ("mrr_at_k", rr_zero_based), ("ndcg_at_k", ndcg_unnormalised),
+                      ("retrieve", retrieve_no_clamp)):
         assert not core.run_cases(core.get(ex_id), fn, include_hidden=True).passed, ex_id
 
 
@@ -63,11 +63,11 @@ def test_references_agree_with_the_library():
         relevant = [int(x) for x in rng.choice(40, size=3, replace=False)]
         k = int(rng.integers(1, 12))
         assert nb06.recall_at_k(ranking, relevant, k) == pytest.approx(metrics.recall_at_k(ranking, relevant, k))
-        assert nb06.reciprocal_rank(ranking, relevant, k) == pytest.approx(metrics.mrr_at_k(ranking, relevant, k))
+        assert nb06.mrr_at_k(ranking, relevant, k) == pytest.approx(metrics.mrr_at_k(ranking, relevant, k))
         assert nb06.ndcg_at_k(ranking, relevant, k) == pytest.approx(metrics.ndcg_at_k(ranking, relevant, k))
     v = rng.normal(size=(50, 8)).astype(np.float32)
     index = indexes.build_flat(v)
-    ids, scores = nb06.faiss_retrieve(index, v[7], 5)
+    ids, scores = nb06.retrieve(index, v[7], 5)
     lib_ids, lib_scores = indexes.retrieve(index, v[7], 5)
     np.testing.assert_array_equal(ids, lib_ids)
     np.testing.assert_allclose(scores, lib_scores)

@@ -17,14 +17,14 @@ def test_statuses_and_the_next_unfinished_exercise(tmp_path, monkeypatch):
         "cosine_similarity": {"check": _record(True, True, 1, "2026-01-01 10:10:00"),
                               "graded": _record(False, True, 0.6, "2026-01-01 11:00:00")},
         "top_k_neighbours": {"check": _record(False, True, 0.0, "2026-01-01 10:20:00")},
-        "make_pairs": {"check": _record(False, False, 0.0, "2026-01-01 10:30:00")},   # the untouched stub
+        "skipgram_pairs": {"check": _record(False, False, 0.0, "2026-01-01 10:30:00")},   # the untouched stub
     }))
     view = progress.show_progress()
     status = {r["exercise"]: r["status"] for r in view.rows}
     assert status["vector_length"] == status["one_hot"] == "passed"
     assert status["cosine_similarity"] == "partial"
     assert status["top_k_neighbours"] == "failed"
-    assert status["make_pairs"] == "not started" and status["noise_probs"] == "not started"
+    assert status["skipgram_pairs"] == "not started" and status["noise_distribution"] == "not started"
     assert set(status) == set(core.load_all())   # every exercise of the course is listed
     text = repr(view)
     assert "Course progress: 2/%d exercises passed" % len(status) in text

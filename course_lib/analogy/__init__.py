@@ -11,11 +11,11 @@ from .bias import both_ways, direction_projection
 from .evaluate import (AnalogyReport, SectionResult, WordPairResult, counts_from_gensim, covered_questions,
                        evaluate_analogies, evaluate_word_pairs, questions_sample, section_kind, write_questions)
 from .solve import (COSMUL_EPS, METHODS, Question, offset_queries, parse_query, restricted_vocab, solve,
-                    top_candidates, unit_vectors, word_index, word_indices)
+                    solve_analogy, top_candidates, unit_vectors, word_index, word_indices)
 
 __all__ = [
     "AnalogyReport", "COSMUL_EPS", "METHODS", "Question", "SectionResult", "WordPairResult", "both_ways",
     "counts_from_gensim", "covered_questions", "direction_projection", "evaluate_analogies", "evaluate_word_pairs",
-    "offset_queries", "parse_query", "questions_sample", "restricted_vocab", "section_kind", "solve",
+    "offset_queries", "parse_query", "questions_sample", "restricted_vocab", "section_kind", "solve", "solve_analogy",
     "top_candidates", "unit_vectors", "word_index", "word_indices", "write_questions",
 ]

@@ -24,6 +24,8 @@ from typing import Iterable, Sequence
 import numpy as np
 
 from ..text import UnknownWordError, close_matches
+from ..vectors import l2_normalise
+from ..vectors import word_index as list_index
 
 METHODS = ("3cosadd", "3cosmul", "nearest-c")  # nearest-c: a baseline that ignores a and b (Linzen, 2016)
 COSMUL_EPS = 0.001  # Levy & Goldberg (2014) use ε = 0.001; gensim's most_similar_cosmul uses 1e-6
@@ -209,3 +211,16 @@ def solve(kv, a: str, b: str, c: str, *, topn: int = 5, method: str = "3cosadd",
     idx, val = top_candidates(kv, [ia], [ib], [ic], topn=topn, method=method, restrict_vocab=restrict_vocab,
                               exclude=exclude, eps=eps)
     return [(kv.index_to_key[i], float(v)) for i, v in zip(idx[0], val[0])]
+
+
+def solve_analogy(a: str, b: str, c: str, words: Sequence[str], vectors, method: str = "3cosadd",
+                  eps: float = COSMUL_EPS) -> str:
+    """One question on a plain word list and its matrix (row i is the vector of ``words[i]``): the
+    best answer other than a, b and c. Notebook 03's exercise has this signature; ``solve`` is the
+    batched, gensim-compatible form on KeyedVectors."""
+    words = list(words)
+    rows = [list_index(w, words) for w in (a, b, c)]
+    unit = l2_normalise(vectors).astype(np.float32)
+    scores = _scores_block(unit, unit, *([r] for r in rows), method.lower(), eps)[0]
+    scores[rows] = -np.inf
+    return words[int(np.argmax(scores))]

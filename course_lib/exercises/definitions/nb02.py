@@ -8,7 +8,7 @@ import numpy as np
 from ..core import Case, Exercise, register
 
 
-def make_pairs(tokens, window):
+def skipgram_pairs(tokens, window):
     """All (center, context) pairs of a tokenised sentence, as a list of tuples: every word paired
     with each other word at most ``window`` positions away. Centers go left to right, and for each
     center its context words go left to right."""
@@ -18,7 +18,7 @@ def make_pairs(tokens, window):
             if j != i and 0 <= j < len(tokens)]
 
 
-def noise_probs(counts, power=0.75):
+def noise_distribution(counts, power=0.75):
     """The negative-sampling distribution: P(w) = count(w)**power / Σ_v count(v)**power, as a
     1-D numpy array of floats that sums to 1."""
     weights = np.asarray(counts, dtype=float) ** power
@@ -113,12 +113,12 @@ def _loss_cases():
 
 
 register(Exercise(
-    id="make_pairs", notebook="02", title="Skip-gram pairs from a sliding window", reference=make_pairs,
+    id="skipgram_pairs", notebook="02", title="Skip-gram pairs from a sliding window", reference=skipgram_pairs,
     cases=_pair_cases, returns=list,
     hint="Two nested loops: over positions i, then over j from max(0, i-window) to min(len, i+window+1), skipping j == i.",
 ))
 register(Exercise(
-    id="noise_probs", notebook="02", title="The noise distribution P(w) ∝ count^0.75", reference=noise_probs,
+    id="noise_distribution", notebook="02", title="The noise distribution P(w) ∝ count^0.75", reference=noise_distribution,
     cases=_noise_cases, returns=np.ndarray,
     hint="Raise the counts to the power with numpy (np.asarray(counts, dtype=float) ** power), then divide by the sum.",
 ))

@@ -4,11 +4,11 @@ import math
 import numpy as np
 import torch
 
-from ...infonce import info_nce
+from ... import infonce
 from ..core import Case, Exercise, Mismatch, assert_close, register
 
 
-def info_nce_loss(queries, keys, temperature):
+def info_nce(queries, keys, temperature):
     """InfoNCE with in-batch negatives.
 
     queries, keys: float tensors of shape (N, d); key i is query i's positive, every other key is a
@@ -21,7 +21,7 @@ def info_nce_loss(queries, keys, temperature):
     return -log_p.diagonal().mean()
 
 
-def batch_labels(batch_size):
+def in_batch_labels(batch_size):
     """The label vector of an in-batch batch: query i's positive is key i, so [0, 1, …, N−1] as int64."""
     return torch.arange(batch_size, dtype=torch.long)
 
@@ -63,7 +63,7 @@ def _info_nce_cases():
         Case(args=(2 * e, 3 * e, 1.0), label="lengths do not matter (cosine, not dot product)",
              expected=math.log(1 + math.exp(-1)), hint="Normalise the rows of queries and keys to length 1 first."),
         # hidden: random batches, checked against the library's loss (which equals sentence-transformers' MNR)
-        *[Case(args=a, hidden=True, expected=float(info_nce(a[0], a[1], a[2]))) for a in rand],
+        *[Case(args=a, hidden=True, expected=float(infonce.info_nce(a[0], a[1], a[2]))) for a in rand],
     ]
 
 
@@ -75,7 +75,7 @@ def _compare_loss(result, expected):
 
 
 register(Exercise(
-    id="info_nce_loss", notebook="04", title="InfoNCE with in-batch negatives", reference=info_nce_loss,
+    id="info_nce", notebook="04", title="InfoNCE with in-batch negatives", reference=info_nce,
     cases=_info_nce_cases, compare=_compare_loss, returns=torch.Tensor, gradients=True,
     gradient_hint="Keep the loss a torch tensor built from queries and keys (no .detach(), .item() or numpy): "
                   "training needs its gradient.",
@@ -102,7 +102,7 @@ def _compare_labels(result, expected):
 
 
 register(Exercise(
-    id="batch_labels", notebook="04", title="The label vector of an in-batch batch", reference=batch_labels,
+    id="in_batch_labels", notebook="04", title="The label vector of an in-batch batch", reference=in_batch_labels,
     cases=_labels_cases, compare=_compare_labels, returns=torch.Tensor,
     hint="Row i of the logit matrix is query i; its positive sits in column i. cross_entropy wants int64 labels.",
 ))

@@ -12,14 +12,14 @@ import torch.nn.functional as F
 from ..core import Case, Exercise, Mismatch, assert_close, register
 
 
-def truncate_and_normalise(embeddings, dims):
+def truncate(embeddings, dims):
     """Keep the first ``dims`` columns of the 2-D array ``embeddings`` (one row per text), then
     divide every row by its length so that each row has length 1. Return a 2-D NumPy array."""
     x = np.asarray(embeddings, dtype=float)[:, :dims]
     return x / np.linalg.norm(x, axis=1, keepdims=True)
 
 
-def mrl_loss(queries, keys, dims, weights, temperature):
+def mrl_info_nce(queries, keys, dims, weights, temperature):
     """The Matryoshka loss: Σ_m weights[i] · InfoNCE(queries[:, :m], keys[:, :m]) for m = dims[i].
 
     ``queries`` and ``keys`` are (N × d) torch tensors; row i of ``keys`` is the positive of row i of
@@ -120,12 +120,12 @@ def _compare_int(result, expected):
 
 
 register(Exercise(
-    id="truncate_and_normalise", notebook="05", title="Truncate, then re-normalise", reference=truncate_and_normalise,
+    id="truncate", notebook="05", title="Truncate, then re-normalise", reference=truncate,
     cases=_truncate_cases, returns=np.ndarray,
     hint="x[:, :dims] keeps the first dims columns; then divide by np.linalg.norm(..., axis=1, keepdims=True).",
 ))
 register(Exercise(
-    id="mrl_loss", notebook="05", title="The Matryoshka (MRL) loss", reference=mrl_loss, cases=_mrl_cases,
+    id="mrl_info_nce", notebook="05", title="The Matryoshka (MRL) loss", reference=mrl_info_nce, cases=_mrl_cases,
     compare=_compare_scalar_tensor, gradients=True,
     gradient_hint="Keep every term a torch tensor built from queries and keys (no .detach(), .item() or numpy): "
                   "training needs the gradient of the sum.",

@@ -32,7 +32,7 @@ def recall_at_k(ranking, relevant, k):
     return sum(1 for doc in set(relevant) if doc in top) / len(set(relevant))
 
 
-def reciprocal_rank(ranking, relevant, k):
+def mrr_at_k(ranking, relevant, k):
     """1 / (rank of the first relevant document in the first ``k`` of ``ranking``), ranks from 1;
     0.0 when none is there. Averaged over queries, this is MRR@k."""
     for rank, doc in enumerate(ranking[:k], start=1):
@@ -51,7 +51,7 @@ def ndcg_at_k(ranking, relevant, k):
     return dcg / ideal
 
 
-def faiss_retrieve(index, query_vector, k):
+def retrieve(index, query_vector, k):
     """Search the FAISS ``index`` with one 1-D ``query_vector``; return ``(ids, scores)``: two 1-D
     NumPy arrays of the top ``k`` results, best first. FAISS wants a float32 matrix with one row per
     query, and ``k`` must not exceed ``index.ntotal`` (the number of vectors in the index)."""
@@ -207,7 +207,7 @@ register(Exercise(
     hint="|relevant ∩ top k| / |relevant|.", returns=(float, int, np.floating),
 ))
 register(Exercise(
-    id="reciprocal_rank", notebook="06", title="Reciprocal rank (MRR@k for one query)", reference=reciprocal_rank,
+    id="mrr_at_k", notebook="06", title="Reciprocal rank (MRR@k for one query)", reference=mrr_at_k,
     cases=_rr_cases, hint="Walk down the first k results; return 1/rank at the first relevant one.",
     returns=(float, int, np.floating),
 ))
@@ -217,7 +217,7 @@ register(Exercise(
     returns=(float, int, np.floating),
 ))
 register(Exercise(
-    id="faiss_retrieve", notebook="06", title="Retrieve from a FAISS index", reference=faiss_retrieve,
+    id="retrieve", notebook="06", title="Retrieve from a FAISS index", reference=retrieve,
     cases=_retrieve_cases, compare=_compare_retrieval,
     hint="Reshape the query to (1, d) float32, clamp k to index.ntotal, and take row 0 of what search returns.",
 ))
