@@ -1,4 +1,6 @@
 """The training wrapper, pooling and the course models' data pipeline (ci sizes, small)."""
+import json
+
 import numpy as np
 import pytest
 import torch
@@ -108,3 +110,26 @@ def test_int8_quantisation_keeps_minilm_vectors_and_runs_a_cross_encoder(minilm)
     assert any(type(m).__module__.startswith("torch.ao.nn.quantized.dynamic") for m in ce.modules())
     scores = ce.predict([(texts[0], t) for t in texts[1:]], show_progress_bar=False)
     assert scores.shape == (4,) and np.isfinite(scores).all()
+
+
+def test_saved_bi_encoder_reads_whole_texts_and_records_what_it_trained_on():
+    """Issue 12, item 9: the saved model loads with MiniLM's own max_seq_length (not the training
+    length, which would silently cut every text), and is reused only while its recipe, training
+    rows and course_lib version match."""
+    from dataclasses import replace
+
+    from course_lib.models import minilm_path
+    from course_lib.trained.bi_encoder import load_or_train_bi_encoder, stale_reason, training_record
+    from course_lib.trained.recipes import BI_ENCODER, RECIPES
+
+    recipe = RECIPES["ci"]
+    model = load_or_train_bi_encoder("ci")          # shared with notebook 04's ci run (trained once)
+    record = training_record(f"{BI_ENCODER}-ci")
+    packaged = json.loads((minilm_path() / "sentence_bert_config.json").read_text())["max_seq_length"]
+    assert model.max_seq_length == packaged > recipe.max_seq_length
+    assert record["trained_max_seq_length"] == recipe.max_seq_length
+    assert stale_reason(record, recipe) == ""
+    assert "recipe" in stale_reason(record, replace(recipe, steps=recipe.steps + 1))
+    assert "trained_on" in stale_reason(record, replace(recipe, seed=recipe.seed + 1))
+    assert "course_lib" in stale_reason({**record, "course_lib": "0.0.0"}, recipe)
+    assert stale_reason(None, recipe) == "no training record was saved with it"

@@ -100,6 +100,14 @@ def select_negatives(scores, positive: int, groups: Sequence, k: int, margin: fl
     return out
 
 
+def mine_hard_negatives(scores, positive: int, groups: Sequence, k: int, margin: float | None = None) -> list[int]:
+    """The ``k`` hard negatives ``select_negatives`` keeps, best first (notebook 04's exercise).
+
+    With one group per text this picks what sentence-transformers' ``mine_hard_negatives`` picks
+    with ``sampling_strategy="top"`` and ``absolute_margin=margin`` (tests/test_miner_parity.py)."""
+    return kept_negatives(select_negatives(scores, positive, groups, k, margin))
+
+
 def kept_negatives(candidates: Sequence[Candidate]) -> list[int]:
     return [c.doc for c in candidates if c.kept]
 

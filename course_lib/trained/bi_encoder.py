@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict
+from importlib import metadata
 
 import numpy as np
 
@@ -67,30 +68,54 @@ def training_record(name: str) -> dict | None:
     return record
 
 
+def provenance(recipe: Recipe) -> dict:
+    """What a saved model was built from: its recipe, a hash of its training rows, the course version."""
+    return {"recipe": asdict(recipe), "trained_on": cache.fingerprint(training_rows(recipe).tolist()),
+            "course_lib": metadata.version("course_lib")}
+
+
+def stale_reason(record: dict | None, recipe: Recipe) -> str:
+    """Why a saved model cannot be reused with ``recipe`` ("" when it can)."""
+    if record is None:
+        return "no training record was saved with it"
+    wanted = provenance(recipe)
+    changed = [key for key in ("recipe", "trained_on", "course_lib") if record.get(key) != wanted[key]]
+    return f"its {', '.join(changed)} differ from today's" if changed else ""
+
+
 def load_or_train_bi_encoder(profile: str | None = None, device=None, *, triplets=None, mining_counts=None):
     """The saved ``finetuned-minilm-{profile}``, or train it (MNR + filtered hard negatives) and save it.
 
+    The saved model is reused only when its recipe, training rows and course_lib version match
+    today's (else it is retrained, with a message). It is saved with MiniLM's own ``max_seq_length``
+    so that it reads whole texts when loaded as it is; the (shorter) training length is in the record.
     Next to the model are ``course_training.json`` (history, mining counts, probe texts) and
     ``course_snapshots.npz`` (the probe's embeddings at successive steps, for notebook 04)."""
     profile = runtime.check_profile(profile or runtime.get_profile())
     name = f"{BI_ENCODER}-{profile}"
-    if training_record(name) is not None:   # a model saved without its training record is retrained
-        return load_saved_sentence_model(name, device=device)
     recipe = RECIPES[profile]
+    saved = training_record(name)
+    stale = stale_reason(saved, recipe)
+    if not stale:
+        return load_saved_sentence_model(name, device=device)
+    if saved_model_path(name) is not None:
+        print(f"The saved {name} is out of date ({stale}): training it again.")
     if triplets is None:  # (notebook 04 passes the triplets it has just mined: the same recipe)
         triplets, mining_counts = triplet_dataset(recipe, load_or_train_cross_encoder(profile))
     counts = mining_counts
 
     model = load_minilm()
+    reading_length = model.max_seq_length   # what the model is saved with: whole texts when loaded as it is
     model.max_seq_length = recipe.max_seq_length
     probe = probe_example(triplets)
     snaps = SnapshotCallback(model, [probe["anchor"], probe["positive"], *probe["negatives"]],
                              every=max(1, recipe.steps // 8))
     model = train_mnr(triplets, recipe, hard_negatives=True, callbacks=[snaps.callback], model=model)
-    record = {"profile": profile, "recipe": asdict(recipe), "mining": counts, "probe": probe,
-              "history": model.training_history}
+    record = {"profile": profile, **provenance(recipe), "trained_max_seq_length": recipe.max_seq_length,
+              "mining": counts, "probe": probe, "history": model.training_history}
 
     def write(folder):
+        model.max_seq_length = reading_length
         model.save(str(folder))
         (folder / "course_training.json").write_text(json.dumps(record, indent=1, default=float))
         np.savez(folder / "course_snapshots.npz", steps=np.array(snaps.steps), embeddings=np.stack(snaps.embeddings))

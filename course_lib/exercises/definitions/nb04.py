@@ -26,20 +26,21 @@ def in_batch_labels(batch_size):
     return torch.arange(batch_size, dtype=torch.long)
 
 
-def mine_hard_negatives(scores, positive, answers, k, margin):
+def mine_hard_negatives(scores, positive, groups, k, margin):
     """Pick k hard negatives for one query, skipping likely false negatives.
 
     scores: 1-D array, the query's similarity to every candidate; positive: index of the positive;
-    answers: the answer label of every candidate (e.g. its description); k: how many negatives;
-    margin: a candidate must score below scores[positive] − margin.
+    groups: the answer label of every candidate (e.g. its description); k: how many negatives;
+    margin: a candidate must not score above scores[positive] − margin.
     Go through the candidates from the highest score down, skip the positive itself, skip any
-    candidate with the same answer as the positive, skip any scoring ≥ scores[positive] − margin,
-    and return the indices of the first k that remain (a list of ints, best first)."""
+    candidate with the same answer as the positive, skip any scoring above scores[positive] − margin
+    (sentence-transformers' ``absolute_margin`` rule), and return the indices of the first k that
+    remain (a list of ints, best first)."""
     scores = np.asarray(scores, dtype=float)
     out = []
     for c in np.argsort(-scores, kind="stable"):
         c = int(c)
-        if c == positive or answers[c] == answers[positive] or scores[c] >= scores[positive] - margin:
+        if c == positive or groups[c] == groups[positive] or scores[c] > scores[positive] - margin:
             continue
         out.append(c)
         if len(out) == k:
@@ -138,5 +139,5 @@ def _compare_indices(result, expected):
 register(Exercise(
     id="mine_hard_negatives", notebook="04", title="A hard-negative miner with a false-negative filter",
     reference=mine_hard_negatives, cases=_miner_cases, compare=_compare_indices, returns=list,
-    hint="Sort candidates by score (np.argsort(-scores)); skip the positive, same-answer ones, and those ≥ positive − margin.",
+    hint="Sort candidates by score (np.argsort(-scores)); skip the positive, same-answer ones, and those above positive − margin.",
 ))
