@@ -115,11 +115,12 @@ def test_int8_quantisation_keeps_minilm_vectors_and_runs_a_cross_encoder(minilm)
 def test_saved_bi_encoder_reads_whole_texts_and_records_what_it_trained_on():
     """Issue 12, item 9: the saved model loads with MiniLM's own max_seq_length (not the training
     length, which would silently cut every text), and is reused only while its recipe, training
-    rows and course_lib version match."""
+    articles and course_lib version match."""
     from dataclasses import replace
 
     from course_lib.models import minilm_path
-    from course_lib.trained.bi_encoder import load_or_train_bi_encoder, stale_reason, training_record
+    from course_lib.trained.bi_encoder import bi_encoder_provenance, load_or_train_bi_encoder, training_record
+    from course_lib.trained.provenance import stale_reason
     from course_lib.trained.recipes import BI_ENCODER, RECIPES
 
     recipe = RECIPES["ci"]
@@ -128,8 +129,24 @@ def test_saved_bi_encoder_reads_whole_texts_and_records_what_it_trained_on():
     packaged = json.loads((minilm_path() / "sentence_bert_config.json").read_text())["max_seq_length"]
     assert model.max_seq_length == packaged > recipe.max_seq_length
     assert record["trained_max_seq_length"] == recipe.max_seq_length
-    assert stale_reason(record, recipe) == ""
-    assert "recipe" in stale_reason(record, replace(recipe, steps=recipe.steps + 1))
-    assert "trained_on" in stale_reason(record, replace(recipe, seed=recipe.seed + 1))
-    assert "course_lib" in stale_reason({**record, "course_lib": "0.0.0"}, recipe)
-    assert stale_reason(None, recipe) == "no training record was saved with it"
+    assert stale_reason(record, bi_encoder_provenance(recipe)) == ""
+    assert stale_reason(record, bi_encoder_provenance(replace(recipe, steps=recipe.steps + 1))) == \
+        "its recipe, trained_on differ from today's"          # more steps: more training rows too
+    assert stale_reason(record, bi_encoder_provenance(replace(recipe, learning_rate=recipe.learning_rate * 2))) == \
+        "its recipe differ from today's"
+    assert "course_lib" in stale_reason({**record, "course_lib": "0.0.0"}, bi_encoder_provenance(recipe))
+    assert stale_reason(None, bi_encoder_provenance(recipe)) == "no training record was saved with it"
+
+
+def test_saved_cross_encoder_records_its_settings_and_articles(capsys):
+    from course_lib.models import saved_model_path
+    from course_lib.trained.cross_encoder import RECORD_FILE, cross_encoder_provenance, load_or_train_cross_encoder
+    from course_lib.trained.provenance import reusable
+    from course_lib.trained.recipes import CROSS_ENCODER, RECIPES
+
+    load_or_train_cross_encoder("ci")                # shared with notebook 04's ci run
+    record = json.loads((saved_model_path(f"{CROSS_ENCODER}-ci") / RECORD_FILE).read_text())
+    assert record == json.loads(json.dumps(cross_encoder_provenance(RECIPES["ci"])))
+    assert all(k.startswith("ce_") or k == "seed" for k in record["recipe"])
+    assert not reusable("cross-encoder-ci", {**record, "trained_on": "x"}, record, exists=True)
+    assert "out of date (its trained_on differ from today's)" in capsys.readouterr().out

@@ -211,3 +211,16 @@ def test_quantisation_matches_sentence_transformers():
     err_ours = np.abs(ours.decode(ours.encode(x)) - x).mean()
     err_theirs = np.abs(ours.decode(theirs) - x).mean()
     assert err_ours < 0.75 * err_theirs
+
+
+def test_reading_of_the_quality_curves_follows_the_numbers():
+    """Notebook 05's 'Reading the results' is built from the curves, so it cannot claim what a run did not show."""
+    from course_lib.matryoshka import reading
+
+    curves = {"base MiniLM": {64: 0.60, 384: 0.80}, "standard (MNR)": {64: 0.62, 384: 0.805},
+              "MRL": {64: 0.76, 384: 0.80}}
+    holds = reading(curves)
+    assert "75.0%" in holds[0] and "95.0%" in holds[0] and "77.0%" in holds[0] and "holds on longer" in holds[1]
+    assert "neither trained model beats base MiniLM" in holds[2]          # +0.005 is within 0.01
+    flat = reading({**curves, "MRL": {64: 0.62, 384: 0.90}})
+    assert "does **not** clearly hold on longer" in flat[1] and "training helped" in flat[2]

@@ -85,3 +85,25 @@ def test_truncation_of_real_embeddings_is_a_unit_prefix(model):
     t = truncate(x, 64)
     assert np.allclose(np.linalg.norm(t, axis=1), 1.0)
     assert np.allclose(t * np.linalg.norm(x[:, :64], axis=1, keepdims=True), x[:, :64], atol=1e-6)
+
+
+def test_saved_mrl_model_is_reused_only_while_its_record_matches(capsys, monkeypatch):
+    """Issue 12, item 9: the saved MRL model records recipe, training pairs and course version; a
+    second load reuses it, and a record that no longer matches makes it train again, with a message."""
+    import json
+
+    from course_lib.models import saved_model_path
+    from course_lib.trained import matryoshka as training
+    from course_lib.trained import provenance
+
+    training.load_or_train_mrl_model("ci", device="cpu")            # shared with notebook 05's ci run
+    record = json.loads((saved_model_path("mrl-minilm-ci") / training.RECIPE_FILE).read_text())
+    assert set(record) == {"recipe", "trained_on", "course_lib"} and record["recipe"]["kind"] == "mrl"
+    assert training.load_or_train_mrl_model("ci", device="cpu").trained_now is False
+    capsys.readouterr()
+    monkeypatch.setattr(provenance, "course_version", lambda: "0.0.0-other")
+    assert training.load_or_train_mrl_model("ci", device="cpu").trained_now is True
+    assert "out of date (its course_lib differ from today's)" in capsys.readouterr().out
+    monkeypatch.undo()                                                  # leave today's model saved
+    assert training.load_or_train_mrl_model("ci", device="cpu").trained_now is True
+    assert json.loads((saved_model_path("mrl-minilm-ci") / training.RECIPE_FILE).read_text()) == record

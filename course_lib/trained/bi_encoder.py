@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict
-from importlib import metadata
 
 import numpy as np
 
@@ -19,6 +18,7 @@ from ..contrastive.training import fine_tune
 from ..data import cache
 from ..models import load_minilm, load_saved_sentence_model, model_fingerprint, save_model, saved_model_path
 from .cross_encoder import load_or_train_cross_encoder
+from .provenance import provenance, reusable
 from .recipes import BI_ENCODER, RECIPES, Recipe, config_key
 from .train_split import mine_triplets, train_split, training_rows
 
@@ -68,19 +68,10 @@ def training_record(name: str) -> dict | None:
     return record
 
 
-def provenance(recipe: Recipe) -> dict:
-    """What a saved model was built from: its recipe, a hash of its training rows, the course version."""
-    return {"recipe": asdict(recipe), "trained_on": cache.fingerprint(training_rows(recipe).tolist()),
-            "course_lib": metadata.version("course_lib")}
-
-
-def stale_reason(record: dict | None, recipe: Recipe) -> str:
-    """Why a saved model cannot be reused with ``recipe`` ("" when it can)."""
-    if record is None:
-        return "no training record was saved with it"
-    wanted = provenance(recipe)
-    changed = [key for key in ("recipe", "trained_on", "course_lib") if record.get(key) != wanted[key]]
-    return f"its {', '.join(changed)} differ from today's" if changed else ""
+def bi_encoder_provenance(recipe: Recipe) -> dict:
+    """The recipe, the training articles and the course version the saved bi-encoder must match."""
+    split = train_split()
+    return provenance(asdict(recipe), split.doc_ids[training_rows(recipe)].tolist())
 
 
 def load_or_train_bi_encoder(profile: str | None = None, device=None, *, triplets=None, mining_counts=None):
@@ -94,12 +85,9 @@ def load_or_train_bi_encoder(profile: str | None = None, device=None, *, triplet
     profile = runtime.check_profile(profile or runtime.get_profile())
     name = f"{BI_ENCODER}-{profile}"
     recipe = RECIPES[profile]
-    saved = training_record(name)
-    stale = stale_reason(saved, recipe)
-    if not stale:
+    wanted = bi_encoder_provenance(recipe)
+    if reusable(name, training_record(name), wanted, exists=saved_model_path(name) is not None):
         return load_saved_sentence_model(name, device=device)
-    if saved_model_path(name) is not None:
-        print(f"The saved {name} is out of date ({stale}): training it again.")
     if triplets is None:  # (notebook 04 passes the triplets it has just mined: the same recipe)
         triplets, mining_counts = triplet_dataset(recipe, load_or_train_cross_encoder(profile))
     counts = mining_counts
@@ -111,7 +99,7 @@ def load_or_train_bi_encoder(profile: str | None = None, device=None, *, triplet
     snaps = SnapshotCallback(model, [probe["anchor"], probe["positive"], *probe["negatives"]],
                              every=max(1, recipe.steps // 8))
     model = train_mnr(triplets, recipe, hard_negatives=True, callbacks=[snaps.callback], model=model)
-    record = {"profile": profile, **provenance(recipe), "trained_max_seq_length": recipe.max_seq_length,
+    record = {"profile": profile, **wanted, "trained_max_seq_length": recipe.max_seq_length,
               "mining": counts, "probe": probe, "history": model.training_history}
 
     def write(folder):

@@ -7,7 +7,8 @@ article's description or one of its sentences.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from dataclasses import asdict, dataclass
 
 import numpy as np
 
@@ -17,6 +18,7 @@ from ..models import save_model, saved_model_path
 from ..retrieval.chunking import passage_text, split_sentences
 from ..retrieval.eval_set import load_eval_questions
 from ..retrieval.rerank import is_int8, quantize_for_cpu
+from .provenance import provenance, reusable
 from .recipes import CROSS_ENCODER, RECIPES, Recipe
 from .train_split import sample_rows, train_bm25, train_split, train_titles
 
@@ -37,6 +39,20 @@ def cross_encoder_queries(rows: np.ndarray, recipe: Recipe) -> list[str]:
     return queries
 
 
+def _query_rows(recipe: Recipe) -> np.ndarray:
+    """The train rows whose articles the cross-encoder learns from (evaluation answers left out)."""
+    split = train_split()
+    held_out = {d for q in load_eval_questions() for d in q.doc_ids}
+    order = sample_rows(len(split.texts), recipe.seed + 1)
+    return np.array([r for r in order if int(split.doc_ids[r]) not in held_out][:recipe.ce_queries])
+
+
+def cross_encoder_provenance(recipe: Recipe) -> dict:
+    """The cross-encoder's own settings (``ce_*`` and the seed), its articles and the course version."""
+    settings = {k: v for k, v in asdict(recipe).items() if k.startswith("ce_") or k == "seed"}
+    return provenance(settings, train_split().doc_ids[_query_rows(recipe)].tolist())
+
+
 def cross_encoder_training_rows(recipe: Recipe):
     """(query, passage, label) rows: each query's article (1), the best BM25 article with another
     answer (0) and a random one (0). Passages are "title: text", as notebook 06 indexes them.
@@ -44,9 +60,7 @@ def cross_encoder_training_rows(recipe: Recipe):
     re-ranking figures are measured on articles the cross-encoder never saw."""
     split = train_split()
     titles = train_titles()
-    held_out = {d for q in load_eval_questions() for d in q.doc_ids}
-    order = sample_rows(len(split.texts), recipe.seed + 1)
-    rows = np.array([r for r in order if int(split.doc_ids[r]) not in held_out][:recipe.ce_queries])
+    rows = _query_rows(recipe)
     queries = cross_encoder_queries(rows, recipe)
     found, _ = train_bm25().search(queries, k=9)
     rng = np.random.default_rng(recipe.seed + 1)
@@ -68,14 +82,26 @@ def train_course_cross_encoder(recipe: Recipe):
                                seed=recipe.seed, max_length=recipe.ce_max_length)
 
 
+RECORD_FILE = "course_provenance.json"
+
+
 def load_or_train_cross_encoder(profile: str | None = None, device=None):
-    """The saved ``cross-encoder-{profile}``, or train it (notebook 04's recipe) and save it."""
+    """The saved ``cross-encoder-{profile}`` when its record matches today's recipe, articles and
+    course version; else train it (notebook 04's recipe) and save it with that record."""
     profile = runtime.check_profile(profile or runtime.get_profile())
     name = f"{CROSS_ENCODER}-{profile}"
     path = saved_model_path(name)
-    if path is None:
+    wanted = cross_encoder_provenance(RECIPES[profile])
+    record_file = None if path is None else path / RECORD_FILE
+    record = json.loads(record_file.read_text()) if record_file is not None and record_file.exists() else None
+    if not reusable(name, record, wanted, exists=path is not None):
         model = train_course_cross_encoder(RECIPES[profile])
-        path = save_model(name, model)
+
+        def write(folder):
+            model.save(str(folder))
+            (folder / RECORD_FILE).write_text(json.dumps(wanted, indent=1))
+
+        path = save_model(name, write)
     return load_cross_encoder(path, device=device)
 
 

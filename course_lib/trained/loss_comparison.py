@@ -25,7 +25,9 @@ from ..retrieval.bm25 import BM25Index
 from ..retrieval.task import evaluate_model, evaluate_search, make_task
 from .bi_encoder import load_or_train_bi_encoder, training_record, triplet_dataset
 from .cross_encoder import load_or_train_cross_encoder
+from .provenance import course_version
 from .recipes import BI_ENCODER, RECIPES, Recipe, config_key
+from .train_split import train_split, training_rows
 
 LOSSES = {
     "cosine": "CosineSimilarityLoss (pairs labelled 1 / 0)",
@@ -89,7 +91,8 @@ def _cached(name: str, compute) -> dict:
 
 
 def _key(recipe: Recipe) -> str:
-    return config_key(recipe, TRIPLET_MARGIN)
+    """A cached result is reused only for the same recipe, training articles and course version."""
+    return config_key(recipe, TRIPLET_MARGIN, course_version(), train_split().doc_ids[training_rows(recipe)].tolist())
 
 
 def reference_results(profile: str, log=print) -> dict:

@@ -31,6 +31,7 @@ from ..matryoshka.nesting import EVAL_DIMS, MRL_DIMS, MatryoshkaInfoNCELoss, che
 from ..models import encode, load_minilm, load_saved_sentence_model, save_model, saved_model_path
 from ..retrieval.task import encode_task, evaluate_rankings
 from ..vectors import exact_search, truncate
+from .provenance import provenance, reusable
 
 KINDS = ("mrl", "standard")
 
@@ -175,30 +176,35 @@ def train(kind: str, profile: str | None = None, seed: int = 0, device=None, bas
     from sentence_transformers.sentence_transformer.losses import MultipleNegativesRankingLoss
 
     model = load_minilm(device)
+    reading_length = model.max_seq_length      # saved with it, so that it reads whole texts when loaded
     model.max_seq_length = cfg.max_seq_length
     if kind == "mrl":
         loss = MatryoshkaInfoNCELoss(MRL_DIMS, temperature=cfg.temperature).build(model)
     else:
         loss = MultipleNegativesRankingLoss(model, scale=1.0 / cfg.temperature)
     data = Dataset.from_dict({"anchor": [q for q, _ in pairs], "positive": [d for _, d in pairs]})
-    return fine_tune(model, data, loss, steps=cfg.steps, batch_size=cfg.batch_size,
-                     learning_rate=cfg.learning_rate, seed=seed)
+    model = fine_tune(model, data, loss, steps=cfg.steps, batch_size=cfg.batch_size,
+                      learning_rate=cfg.learning_rate, seed=seed)
+    model.max_seq_length = reading_length
+    return model
 
 
 RECIPE_FILE = "course_training.json"
 
 
 def recipe(kind: str, profile: str) -> dict:
-    """What a saved model was trained with; a saved model with another recipe is trained again."""
+    """What a saved model was trained with; a saved model with another recipe (or other training
+    pairs, or another course_lib version: see ``provenance``) is trained again."""
     return {"kind": kind, "profile": profile, "version": 2, **asdict(config(profile))}
 
 
 def _load_or_train(kind: str, name: str, profile: str | None, device=None, seed: int = 0, base_model=None):
     profile = runtime.check_profile(profile or runtime.get_profile())
     full_name = f"{name}-{profile}"
-    wanted = {**recipe(kind, profile), "seed": seed}
+    wanted = provenance({**recipe(kind, profile), "seed": seed}, train_pairs(config(profile).n_pairs, seed))
     path = saved_model_path(full_name)
-    if path is not None and (path / RECIPE_FILE).exists() and json.loads((path / RECIPE_FILE).read_text()) == wanted:
+    record = json.loads((path / RECIPE_FILE).read_text()) if path is not None and (path / RECIPE_FILE).exists() else None
+    if reusable(full_name, record, wanted, exists=path is not None):
         model = load_saved_sentence_model(full_name, device=device)
         model.trained_now = False
         return model
