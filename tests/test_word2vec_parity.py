@@ -61,3 +61,22 @@ def test_real_corpus_wordsim_parity(ci_vectors):
     pairs = [(a, b) for a, b, _ in wordsim353() if a in ours.key_to_index and b in ours.key_to_index]
     agreement = spearmanr([ours.similarity(a, b) for a, b in pairs], [theirs.similarity(a, b) for a, b in pairs])[0]
     assert len(pairs) > 150 and agreement > 0.5, (len(pairs), agreement)
+
+
+def test_saved_word_vectors_record_what_they_trained_on(ci_vectors, capsys, monkeypatch):
+    """Issue 12, item 9: the saved vectors record hyperparameters, corpus checksum and course
+    version, and a changed setting makes course_vectors train them again (with a message)."""
+    import json
+
+    from course_lib.models import saved_model_path
+    from course_lib.trained import word2vec as saved
+    from course_lib.word2vec import config_for
+
+    record = json.loads((saved_model_path("sgns-ci") / saved.RECORD_FILE).read_text())
+    assert record == json.loads(json.dumps(saved.vectors_provenance(config_for("ci"), "ours")))
+    assert record["recipe"]["trainer"] == "ours" and len(record["trained_on"]) > 8
+    capsys.readouterr()
+    changed = saved.vectors_provenance(config_for("ci"), "gensim")
+    assert saved._load("sgns-ci", changed) is None             # another trainer's record: not reused
+    assert "out of date (its recipe differ from today's)" in capsys.readouterr().out
+    assert saved._load("sgns-ci", record) is not None

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from ..runtime import MissingPackageError
 from ..text import tokenize
-from .cache import prepared
+from .cache import MANIFEST, prepared
 from .evalsets import lee_background
 from .wiki import load_articles
 
@@ -84,6 +84,11 @@ def load_sentences(max_tokens: int | None = None) -> tuple[tuple[str, ...], ...]
             if max_tokens is not None and total >= max_tokens:
                 break
     return tuple(out)
+
+
+def corpus_checksum() -> str:
+    """The SHA-256 of the prepared corpus file: what trained word vectors record they learned from."""
+    return json.loads((corpus_folder() / MANIFEST).read_text())["files"]["corpus.txt"]
 
 
 def corpus_stats() -> dict:
