@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from collections import Counter
 
+import numpy as np
 from pymilvus import MilvusClient
 
 from .client import VectorDBError, alias_target, require_collection
+from .collections import create_collection, insert_batches
 from .search import Hits, search
 
 
@@ -57,3 +59,18 @@ def guarded_search(client: MilvusClient, name: str, queries, query_version: str,
     """``search``, after the version guard."""
     check_version(client, name, query_version, check_rows=check_rows)
     return search(client, name, queries, k, **kwargs)
+
+
+def build_half_migrated(client: MilvusClient, name: str, old, new, old_version: str, new_version: str,
+                        share: float = 0.5, seed: int = 0) -> str:
+    """A collection where a random ``share`` of the documents already carry the new model's vectors
+    (``new``) and the rest the old model's (``old``): what an in-place migration looks like half-way.
+
+    The collection still claims ``old_version``; only the rows tell the truth."""
+    rng = np.random.default_rng(seed)
+    moved = rng.random(len(old)) < share
+    create_collection(client, name, old.vectors.shape[1], old_version)
+    insert_batches(client, name, old.take(np.flatnonzero(~moved)), old_version, progress=False)
+    insert_batches(client, name, new.take(np.flatnonzero(moved)), new_version, progress=False)
+    client.flush(name)
+    return name
