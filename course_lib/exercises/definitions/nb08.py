@@ -12,6 +12,8 @@ import tempfile
 
 import numpy as np
 
+from ...vectordb import client as vclient
+from ...vectordb.collections import Documents, build_collection
 from ..core import Case, Exercise, Mismatch, register
 
 
@@ -49,9 +51,6 @@ _DB: dict = {}
 def _collection():
     """One embedded collection with a document in every group (built once per process)."""
     if not _DB:
-        from ...vectordb import client as vclient  # local import: pymilvus loads only when this exercise is graded
-        from ...vectordb.collections import Documents, build_collection
-
         db = vclient.connect(vclient.database_path("acl-exercise", tempfile.mkdtemp(prefix="course-nb08-")))
         n = 2 * len(GROUP_NAMES)
         rng = np.random.default_rng(0)
