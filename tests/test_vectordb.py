@@ -145,7 +145,7 @@ def test_a_swap_under_query_load_fails_no_query_and_rollback_restores_results(li
     shadow, _ = collections.build_collection(db, "live", make_docs(seed=11), "m2", progress=False)
     q = docs.vectors[:8]
     before = search(db, "live", q, k=10).ids
-    with swap.QueryLoad(db, "live", q) as load:
+    with swap.QueryLoad(db, "live", {"m1": q, "m2": q[::-1]}) as load:
         previous = swap.safe_swap(db, "live", shadow, lambda c, name: True)
         after = search(db, "live", q, k=10).ids
         swap.rollback(db, "live", previous)

@@ -55,25 +55,46 @@ def canary_compare(client: MilvusClient, live: str, shadow: str, live_queries, s
 
 @dataclass
 class QueryLoad:
-    """A background thread that keeps querying ``alias`` and counts what succeeded and what failed."""
+    """A background thread that keeps querying ``alias`` and counts what succeeded and what failed.
+
+    ``queries`` is a matrix, or a dict model version → matrix: then each query is encoded by the
+    model of the collection the alias points to (read from the collection's properties) and the
+    version is read again after the search; if the alias moved in between, the query is retried,
+    so no answer ever comes from a model other than the query's."""
     client: MilvusClient
     alias: str
-    queries: np.ndarray
+    queries: np.ndarray | dict
     k: int = 10
     pause_s: float = 0.0
     ok: int = 0
     failed: int = 0
+    retried: int = 0
     errors: list[str] = field(default_factory=list)
     _stop: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None
+
+    def _version(self) -> str | None:
+        if not isinstance(self.queries, dict):
+            return None
+        target = alias_target(self.client, self.alias) or self.alias
+        return self.client.describe_collection(target)["properties"]["model_version"]
+
+    def _one(self, i: int) -> None:
+        while True:
+            version = self._version()
+            matrix = self.queries if version is None else self.queries[version]
+            hits = search(self.client, self.alias, matrix[i % len(matrix)][None], self.k, output_fields=())
+            if not hits.ids[0]:
+                raise VectorDBError("empty result")
+            if self._version() == version:
+                return
+            self.retried += 1
 
     def _run(self) -> None:
         i = 0
         while not self._stop.is_set():
             try:
-                hits = search(self.client, self.alias, self.queries[i % len(self.queries)][None], self.k, output_fields=())
-                if not hits.ids[0]:
-                    raise VectorDBError("empty result")
+                self._one(i)
                 self.ok += 1
             except Exception as err:  # noqa: BLE001 - every failure is counted, none stops the load
                 self.failed += 1
