@@ -46,8 +46,10 @@ def latency_bars(table: Sequence[Mapping], title: str = "Query latency, one quer
     labels = [f"{r['system']}<br>{r['n']:,} vectors" for r in table]
     for key, name in (("p50_ms", "p50"), ("p95_ms", "p95")):
         fig.add_trace(go.Bar(x=labels, y=[r[key] for r in table], name=name))
-    fig.update_yaxes(title_text="milliseconds (log)", type="log")
-    return _layout(fig, title)
+    fig.update_yaxes(title_text="milliseconds (log)", type="log", dtick=1)   # powers of ten only
+    _layout(fig, title, height=420)
+    fig.update_layout(legend=dict(orientation="v", x=1.02, y=1, xanchor="left", yanchor="top"))   # beside the bars
+    return fig
 
 
 def canary_bars(scores: Mapping[str, float], title: str = "nDCG@10 on the canary queries") -> go.Figure:
