@@ -215,7 +215,8 @@ class SwapOutcome:
 def _compare_swap(result, expected):
     if not isinstance(expected, SwapOutcome):
         raise AssertionError("internal: the expected value is not a swap outcome")
-    client = _SEEN[-1]
+    client = _SEEN[-1]           # the copy the learner's function just worked on
+    _SEEN.clear()
     if client.gaps:
         raise Mismatch(client.gaps[0], hint="Switch with one call, client.alter_alias(shadow, alias): between "
                                             "drop_alias and create_alias (or after releasing/dropping the live "
