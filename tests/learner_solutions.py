@@ -75,6 +75,13 @@ ALTERNATIVES = {
             found = [doc for doc in list(ranking)[:k] if doc in wanted]
             return len(found) / len(wanted)
         """),
+    "08": ("acl_filter", """
+        def acl_filter(groups):
+            quoted = []
+            for g in groups:
+                quoted.append('"' + g.replace('\\\\', '\\\\\\\\').replace('"', '\\\\"') + '"')
+            return "access_group in [" + ",".join(quoted) + "]"
+        """),
 }
 
 

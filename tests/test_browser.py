@@ -92,6 +92,14 @@ SPECS: dict[str, list[App]] = {
         App("course-chunk-explorer", slider("size", 2), "plot"),           # bigger chunks → fewer spans
         App("course-index-explorer", slider("nprobe", 1), "plot"),         # probe one more IVF list
     ],
+    "08": [
+        App("course-version-switcher", dropdown("fine-tuned queries → shadow (fine-tuned vectors)"), "plot"),
+        App("course-version-switcher", dropdown("fine-tuned queries → live collection (refused)"), "any",
+            message="Refused", plot_shown=False),                           # the version guard's message
+        App("course-user-picker", type_text("user001", "user"), "output"),  # another user's groups
+        App("course-user-picker", type_text("nobody", "user"), "any", message="Unknown user"),
+        App("course-drift-monitor", slider("up to window", 3, "ArrowLeft"), "plot"),  # back in time
+    ],
 }
 
 

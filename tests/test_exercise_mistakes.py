@@ -1,5 +1,6 @@
 """Every exercise: at least two typical wrong solutions fail the visible checks, and the learner is
 shown the hint meant for that mistake (the hint of the first failing check, as the check cell shows it)."""
+import json
 import math
 
 import numpy as np
@@ -299,6 +300,52 @@ def retrieve_keeps_2d(index, query_vector, k):
     return ids, scores
 
 
+# ---- notebook 08 ----------------------------------------------------------------------------------
+
+
+def acl_filter_unescaped(groups):
+    return "access_group in [" + ", ".join(f'"{g}"' for g in groups) + "]"
+
+
+def acl_filter_empty_means_everything(groups):
+    return "" if not groups else "access_group in " + json.dumps(list(groups))
+
+
+def drift_distance_of_means(reference, recent):
+    return float(np.linalg.norm(np.mean(reference, axis=0) - np.mean(recent, axis=0)))
+
+
+def drift_mean_over_columns(reference, recent):
+    a, b = np.mean(reference, axis=1), np.mean(recent, axis=1)
+    n = min(len(a), len(b))
+    return float(1 - a[:n] @ b[:n] / (np.linalg.norm(a[:n]) * np.linalg.norm(b[:n])))
+
+
+def swap_without_canary(client, alias, shadow, canary):
+    previous = client.describe_alias(alias)["collection_name"]
+    client.load_collection(shadow)
+    client.alter_alias(shadow, alias)
+    return previous
+
+
+def swap_drop_then_create(client, alias, shadow, canary):
+    previous = client.describe_alias(alias)["collection_name"]
+    client.load_collection(shadow)
+    if canary(client, shadow):
+        client.drop_alias(alias)
+        client.create_alias(shadow, alias)
+    return previous
+
+
+def swap_drops_the_old_collection(client, alias, shadow, canary):
+    previous = client.describe_alias(alias)["collection_name"]
+    client.load_collection(shadow)
+    if canary(client, shadow):
+        client.alter_alias(shadow, alias)
+        client.drop_collection(previous)
+    return previous
+
+
 MISTAKES = [
     ("vector_length", length_without_squares, "Square every entry"),
     ("vector_length", length_without_root, "take the square root"),
@@ -354,6 +401,13 @@ MISTAKES = [
     ("retrieve", retrieve_without_clamp, "Clamp k to index.ntotal"),
     ("retrieve", retrieve_swapped, "returns (scores, ids)"),
     ("retrieve", retrieve_keeps_2d, "return row 0"),
+    ("acl_filter", acl_filter_unescaped, "Escape the quotes inside a name"),
+    ("acl_filter", acl_filter_empty_means_everything, "An empty string would match everything"),
+    ("drift_score", drift_distance_of_means, "not their lengths or distance"),
+    ("drift_score", drift_mean_over_columns, "Average over the rows (axis=0)"),
+    ("safe_swap", swap_without_canary, "leave the alias alone when it fails"),
+    ("safe_swap", swap_drop_then_create, "Switch with one call"),
+    ("safe_swap", swap_drops_the_old_collection, "Keep the old collection"),
 ]
 
 
