@@ -56,7 +56,7 @@ def matryoshka(r: dict) -> tuple[str, str]:
 
 def rag(r: dict) -> tuple[str, str]:
     n = r["ndcg10"]
-    return (f"notebook 06 RAG, nDCG@10 on {r['eval_questions']} questions ({r['collection']})",
+    return (f"notebook 06 RAG, nDCG@10 on the {r['test_questions']} test-half questions ({r['collection']})",
             f"BM25 {n['bm25']:.3f}, dense {n['dense']:.3f}, hybrid {n['hybrid']:.3f}, dense + re-rank "
             f"{n['dense_rerank']:.3f}, hybrid + re-rank {n['hybrid_rerank']:.3f}; one question, dense + re-rank of "
             f"the top {r['rerank_depth']}: p50 {r['p50_ms']:.0f} ms, p95 {r['p95_ms']:.0f} ms; HNSW recall@10 "
