@@ -146,7 +146,9 @@ def test_saved_cross_encoder_records_its_settings_and_articles(capsys):
 
     load_or_train_cross_encoder("ci")                # shared with notebook 04's ci run
     record = json.loads((saved_model_path(f"{CROSS_ENCODER}-ci") / RECORD_FILE).read_text())
+    ids = record.pop("article_ids")   # what its rows contained (tests/test_training_data_held_out.py checks them)
     assert record == json.loads(json.dumps(cross_encoder_provenance(RECIPES["ci"])))
+    assert len(ids) >= RECIPES["ci"].ce_queries
     assert all(k.startswith("ce_") or k == "seed" for k in record["recipe"])
     assert not reusable("cross-encoder-ci", {**record, "trained_on": "x"}, record, exists=True)
     assert "out of date (its trained_on differ from today's)" in capsys.readouterr().out

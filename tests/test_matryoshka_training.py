@@ -98,7 +98,8 @@ def test_saved_mrl_model_is_reused_only_while_its_record_matches(capsys, monkeyp
 
     training.load_or_train_mrl_model("ci", device="cpu")            # shared with notebook 05's ci run
     record = json.loads((saved_model_path("mrl-minilm-ci") / training.RECIPE_FILE).read_text())
-    assert set(record) == {"recipe", "trained_on", "course_lib"} and record["recipe"]["kind"] == "mrl"
+    assert set(record) == {"recipe", "trained_on", "course_lib", "article_ids"} and record["recipe"]["kind"] == "mrl"
+    assert len(record["article_ids"]) == training.config("ci").n_pairs
     assert training.load_or_train_mrl_model("ci", device="cpu").trained_now is False
     capsys.readouterr()
     monkeypatch.setattr(provenance, "course_version", lambda: "0.0.0-other")
