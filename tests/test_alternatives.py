@@ -151,3 +151,40 @@ def test_pareto_front_and_budget():
     assert pareto.best_within_budget(ROWS, 0.5, 100) is None
     with pytest.raises(ValueError, match="positive"):
         pareto.within_budget(ROWS, 0, 100)
+
+
+def test_vectorised_maxsim_over_padded_documents_equals_the_loop():
+    rng = np.random.default_rng(1)
+    docs = [rng.normal(size=(n, 8)).astype(np.float32) for n in (3, 9, 1, 5)]
+    query = rng.normal(size=(4, 8)).astype(np.float32)
+    stacked, mask = late_interaction.pad(docs)
+    assert stacked.shape == (4, 9, 8) and mask.sum() == 18
+    np.testing.assert_allclose(late_interaction.maxsim_all(query, stacked, mask),
+                               late_interaction.maxsim_matrix([query], docs)[0], rtol=1e-5)
+
+
+def test_bm25_idf_and_expansion_table_on_a_hand_case():
+    from course_lib.alternatives import sparse
+
+    idf = sparse.bm25_idf([["river", "nile"], ["river", "lake"], ["jazz"]])
+    assert idf["river"] == pytest.approx(np.log(1 + (3 - 2 + 0.5) / (2 + 0.5)))
+    assert idf["jazz"] == pytest.approx(np.log(1 + 2.5 / 1.5))
+    vocab = ["[CLS]", "river", "lake", "jazz", "water"]
+    rows = sparse.expansion_table(np.array([3.0, 2.0, 1.5, 0.0, 0.5]), vocab, ["river", "long"], idf, k=3)
+    assert [r["token"] for r in rows] == ["river", "lake", "water"]          # [CLS] left out, zeros never listed
+    assert rows[0]["in the text"] and rows[0]["BM25 weight"] == pytest.approx(idf["river"], abs=1e-3)
+    assert not rows[1]["in the text"] and rows[1]["BM25 weight"] is None      # an expansion: BM25 cannot match it
+    assert sparse.bytes_per_document([100, 300]) == 1600
+
+
+def test_sparse_dot_product_equals_the_sparse_encoders_own_similarity():
+    from course_lib.trained.sparse import build_model, sparse_vectors
+
+    texts = ["Paris is the capital of France.", "The Nile is a river in Africa.", "Jazz is a music genre."]
+    model = build_model(32, texts, device="cpu")
+    q = sparse_vectors(model, ["capital city", "long river"], "query")
+    d = sparse_vectors(model, texts, "document")
+    assert 0 < q.getnnz(axis=1).max() < q.shape[1] // 20       # sparse: a few percent of the vocabulary at most
+    theirs = model.similarity(model.encode_query(["capital city", "long river"]), model.encode_document(texts))
+    np.testing.assert_allclose((q @ d.T).toarray(), theirs.to_dense().numpy(), rtol=1e-5, atol=1e-5)
+    assert (q @ d.T).toarray().argmax(axis=1).tolist() == [0, 1]

@@ -43,3 +43,22 @@ def test_lora_rank_app_rejects_an_untrained_rank():
     app.controls["rank"].options = [4, 16, 64]
     assert_rejects(app, "rank", 64, "not trained")
     assert_changes(app, "rank", 4)
+
+
+def test_sparse_terms_app_lists_expansions_and_rejects_an_empty_query():
+    from scipy import sparse as sp
+
+    from course_lib.widgets.alternatives import SparseTermsApp
+
+    vocab = ["[CLS]", "river", "lake", "jazz", "water"]
+
+    def encode(text):
+        return sp.csr_matrix([[1.0, 2.0, 1.0, 0.0, 0.5]] if "river" in text else [[1.0, 0.0, 0.0, 3.0, 0.0]])
+
+    app = SparseTermsApp(encode, vocab, {"river": 0.4, "jazz": 1.1}, "a long river")
+    app.show()
+    assert "expansion" in app.output.value and "river" in app.output.value
+    after = assert_changes(app, "query", "jazz")
+    assert "jazz" in after[1] and "1.100" in after[1]
+    assert_rejects(app, "query", "   ", "empty")
+    assert_changes(app, "query", "river")

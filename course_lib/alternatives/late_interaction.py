@@ -28,6 +28,24 @@ def maxsim_matrix(queries: Sequence[np.ndarray], docs: Sequence[np.ndarray], sco
     return np.array([[score(q, d) for d in docs] for q in queries], dtype=np.float64)
 
 
+def pad(docs: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Documents' token matrices stacked into one (documents × longest × d) array, zero-padded, and
+    the mask of real tokens: what ``maxsim_all`` scores in one vectorised pass."""
+    longest, dims = max(len(d) for d in docs), docs[0].shape[1]
+    stacked = np.zeros((len(docs), longest, dims), dtype=np.float32)
+    mask = np.zeros((len(docs), longest), dtype=bool)
+    for i, d in enumerate(docs):
+        stacked[i, :len(d)], mask[i, :len(d)] = d, True
+    return stacked, mask
+
+
+def maxsim_all(query_tokens: np.ndarray, stacked: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """MaxSim of one query against every padded document at once (padding never wins the max)."""
+    sims = np.einsum("ntd,qd->nqt", stacked, np.asarray(query_tokens, dtype=np.float32))
+    sims = np.where(mask[:, None, :], sims, -np.inf)
+    return sims.max(axis=2).sum(axis=1)
+
+
 def rerank(first_stage: Sequence[Sequence[int]], queries: Sequence[np.ndarray], docs: Sequence[np.ndarray],
            score=maxsim) -> list[list[int]]:
     """Re-order each query's first-stage candidates (positions into ``docs``) by ``score``."""

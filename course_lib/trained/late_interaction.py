@@ -8,24 +8,15 @@ Token matrices of a collection are cached on disk per model × texts.
 """
 from __future__ import annotations
 
-import json
-import shutil
-import tempfile
-from dataclasses import asdict
-
 import numpy as np
 
 from .. import runtime
 from ..data import cache
-from ..models import minilm_path, model_fingerprint, save_model, saved_model_path
-from .bi_encoder import triplet_dataset
-from .cross_encoder import load_or_train_cross_encoder
-from .provenance import provenance, reusable
+from ..models import minilm_path, model_fingerprint
 from .recipes import RECIPES
-from .train_split import train_split, training_rows
+from .saved import course_triplets, load_or_train, run_trainer, same_data_provenance
 
 DIMS = 128
-RECORD_FILE = "course_training.json"
 
 
 def build_model(max_seq_length: int, init_texts, device="cpu"):
@@ -60,38 +51,19 @@ def _raw_token_vectors(model, texts) -> np.ndarray:
     return out["token_embeddings"][mask].cpu().numpy()
 
 
-def _provenance(profile: str) -> dict:
-    recipe = RECIPES[profile]
-    return provenance({"bi_encoder": asdict(recipe), "dims": DIMS, "version": 1},
-                      train_split().doc_ids[training_rows(recipe)].tolist())
-
-
 def train_late(profile: str, triplets=None):
+    """Build the PCA-initialised model and train it with MaxSim in-batch negatives. Returns (model, {history})."""
     from sentence_transformers.multi_vector_encoder import (MultiVectorEncoderTrainer,
                                                             MultiVectorEncoderTrainingArguments)
     from sentence_transformers.multi_vector_encoder.losses import MultiVectorMultipleNegativesRankingLoss
 
-    recipe = RECIPES[profile]
-    if triplets is None:
-        triplets, _ = triplet_dataset(recipe, load_or_train_cross_encoder(profile))
+    recipe, triplets = RECIPES[profile], course_triplets(profile, triplets)
     runtime.seed_everything(recipe.seed)
     model = build_model(recipe.max_seq_length, triplets["positive"][:64])
-    folder = tempfile.mkdtemp(prefix="course-late-")
-    try:
-        args = MultiVectorEncoderTrainingArguments(
-            output_dir=folder, max_steps=recipe.steps, per_device_train_batch_size=recipe.batch_size,
-            learning_rate=recipe.learning_rate, warmup_steps=max(0, round(0.1 * recipe.steps)), seed=recipe.seed,
-            data_seed=recipe.seed, use_cpu=not runtime.cuda_available(), bf16=runtime.cuda_available(),
-            report_to="none", save_strategy="no", logging_steps=max(1, recipe.steps // 10),
-            dataloader_drop_last=True, push_to_hub=False)
-        trainer = MultiVectorEncoderTrainer(model=model, args=args, train_dataset=triplets,
-                                            loss=MultiVectorMultipleNegativesRankingLoss(model))
-        trainer.train()
-        history = [dict(r) for r in trainer.state.log_history if "loss" in r]
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
+    history = run_trainer(MultiVectorEncoderTrainer, MultiVectorEncoderTrainingArguments, model, triplets,
+                          MultiVectorMultipleNegativesRankingLoss(model), recipe)
     model.eval()
-    return model, history
+    return model, {"history": history}
 
 
 def load_or_train_late(profile: str | None = None, triplets=None, device=None):
@@ -99,20 +71,10 @@ def load_or_train_late(profile: str | None = None, triplets=None, device=None):
     from sentence_transformers import MultiVectorEncoder
 
     profile = runtime.check_profile(profile or runtime.get_profile())
-    name, wanted = f"colbert-minilm-{profile}", _provenance(profile)
-    path = saved_model_path(name)
-    record = json.loads((path / RECORD_FILE).read_text()) if path is not None and (path / RECORD_FILE).exists() else None
-    if reusable(name, record, wanted, exists=path is not None):
-        return MultiVectorEncoder(str(path), device=str(device or runtime.pick_device()), local_files_only=True), record
-    model, history = train_late(profile, triplets)
-    record = {**wanted, "history": history}
-
-    def write(folder):
-        model.save(str(folder))
-        (folder / RECORD_FILE).write_text(json.dumps(record, indent=1, default=float))
-
-    save_model(name, write)
-    return model, record
+    device = str(device or runtime.pick_device())
+    return load_or_train(f"colbert-minilm-{profile}", same_data_provenance(profile, dims=DIMS, version=1),
+                         lambda path: MultiVectorEncoder(str(path), device=device, local_files_only=True),
+                         lambda: train_late(profile, triplets), lambda model, folder: model.save(str(folder)))
 
 
 def token_matrices(model, texts, kind: str = "document", max_seq_length: int | None = None,

@@ -8,7 +8,6 @@ Hu et al. 2021); everything else is the full fine-tune's recipe.
 """
 from __future__ import annotations
 
-import json
 import time
 from dataclasses import asdict, dataclass, replace
 
@@ -16,15 +15,13 @@ import numpy as np
 
 from .. import runtime
 from ..alternatives.lora import check_rank
-from ..models import load_minilm, save_model, saved_model_path
-from .bi_encoder import train_mnr, triplet_dataset
-from .cross_encoder import load_or_train_cross_encoder
-from .provenance import provenance, reusable
+from ..data import cache
+from ..models import encode, load_minilm
+from .bi_encoder import train_mnr
 from .recipes import RECIPES
-from .train_split import training_rows
+from .saved import course_triplets, load_or_train, same_data_provenance
 
 TARGETS = ("query", "value")
-RECORD_FILE = "course_training.json"
 
 
 @dataclass(frozen=True)
@@ -85,20 +82,9 @@ def merged(model):
     return model
 
 
-def _provenance(profile: str, rank: int) -> dict:
-    recipe, lora = RECIPES[profile], LORA_RECIPES[profile]
-    from .train_split import train_split
-
-    wanted = provenance({"bi_encoder": asdict(recipe), **asdict(lora), "rank": rank},
-                        train_split().doc_ids[training_rows(recipe)].tolist())
-    return json.loads(json.dumps(wanted))     # as the saved record reads back (tuples become lists)
-
-
 def train_lora(profile: str, rank: int, triplets=None):
     """Train rank-``rank`` adapters with the full fine-tune's triplets, batches and steps."""
-    recipe, lora = RECIPES[profile], LORA_RECIPES[profile]
-    if triplets is None:
-        triplets, _ = triplet_dataset(recipe, load_or_train_cross_encoder(profile))
+    recipe, lora, triplets = RECIPES[profile], LORA_RECIPES[profile], course_triplets(profile, triplets)
     model = with_lora(load_minilm(), rank, lora)
     reading_length = model.max_seq_length
     t0 = time.perf_counter()
@@ -106,31 +92,18 @@ def train_lora(profile: str, rank: int, triplets=None):
     seconds = time.perf_counter() - t0
     model.max_seq_length = reading_length
     trainable, total = parameter_counts(model)
-    record = {"rank": rank, "trainable": trainable, "total": total, "adapter_bytes": adapter_bytes(model),
-              "train_seconds": seconds, "steps": recipe.steps, "history": model.training_history}
-    return model, record
+    return model, {"rank": rank, "trainable": trainable, "total": total, "adapter_bytes": adapter_bytes(model),
+                   "train_seconds": seconds, "steps": recipe.steps, "history": model.training_history}
 
 
 def load_or_train_lora(profile: str | None = None, rank: int = 8, triplets=None, device=None):
     """The saved adapter ``lora-r{rank}-{profile}`` on the packaged MiniLM, or train and save it.
     Returns (model, record: trainable / total parameters, adapter bytes, training seconds, history)."""
-    from peft import PeftModel
-
     profile = runtime.check_profile(profile or runtime.get_profile())
-    name, wanted = f"lora-r{check_rank(rank)}-{profile}", _provenance(profile, rank)
-    path = saved_model_path(name)
-    record = json.loads((path / RECORD_FILE).read_text()) if path is not None and (path / RECORD_FILE).exists() else None
-    if reusable(name, record, wanted, exists=path is not None):
-        return load_adapters({f"r{rank}": path / "adapter"}, device), record
-    model, trained = train_lora(profile, rank, triplets)
-    record = {**wanted, **trained}
-
-    def write(folder):
-        model[0].auto_model.save_pretrained(str(folder / "adapter"))
-        (folder / RECORD_FILE).write_text(json.dumps(record, indent=1, default=float))
-
-    save_model(name, write)
-    return model, record
+    return load_or_train(f"lora-r{check_rank(rank)}-{profile}", same_data_provenance(profile, **asdict(LORA_RECIPES[profile]), rank=rank),
+                         lambda path: load_adapters({f"r{rank}": path / "adapter"}, device),
+                         lambda: train_lora(profile, rank, triplets),
+                         lambda model, folder: model[0].auto_model.save_pretrained(str(folder / "adapter")))
 
 
 def load_adapters(paths: dict, device=None):
@@ -192,9 +165,6 @@ def spearman_upper(similarities: np.ndarray, human: np.ndarray) -> float:
 def encode_with_adapter(model, texts, max_seq_length: int, cache_name: str | None = None) -> np.ndarray:
     """Normalised embeddings of a LoRA model, cached on disk by its *adapter* weights × texts
     (``models.encode``'s key samples a few tensors, which may all be frozen base weights here)."""
-    from ..data import cache
-    from ..models import encode
-
     if cache_name is None:
         return encode(model, list(texts), max_seq_length=max_seq_length)
     adapter = [p.detach().float().cpu().numpy().tobytes() for n, p in model[0].auto_model.named_parameters()

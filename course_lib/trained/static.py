@@ -8,19 +8,19 @@ frequent whole-word tokens) so that it takes a second; ``laptop`` and ``gpu`` ta
 """
 from __future__ import annotations
 
-import json
 import re
+import time
 from dataclasses import asdict, dataclass
+from pathlib import Path
 
 import numpy as np
 
 from .. import runtime
 from ..alternatives.static import check_texts, mean_pool, word_rows
-from ..models import model_fingerprint, save_model, saved_model_path
+from ..models import model_fingerprint
 from ..text import tokenize
-from .provenance import provenance, reusable
-
-RECORD_FILE = "course_provenance.json"
+from .provenance import provenance
+from .saved import load_or_train
 FIRST_WORD_ID = 1996          # BERT's vocabulary: ids below are [PAD], [unused…], specials and single characters
 
 
@@ -61,27 +61,20 @@ def distil(sentence_model, recipe: StaticRecipe):
 def load_or_distil_static(source_model, profile: str | None = None, name: str = "static-finetuned"):
     """The saved ``{name}-{profile}`` when it was distilled from this very source model with today's
     recipe, else distil it (model2vec) and save it. Returns (StaticModel, seconds spent distilling)."""
-    import time
-
     from model2vec import StaticModel
 
     profile = runtime.check_profile(profile or runtime.get_profile())
-    full_name, recipe = f"{name}-{profile}", STATIC_RECIPES[profile]
-    wanted = provenance(asdict(recipe), [model_fingerprint(source_model)])
-    path = saved_model_path(full_name)
-    record = json.loads((path / RECORD_FILE).read_text()) if path is not None and (path / RECORD_FILE).exists() else None
-    if reusable(full_name, record, wanted, exists=path is not None):
-        return StaticModel.from_pretrained(str(path), force_download=False), record.get("seconds", float("nan"))
-    t0 = time.perf_counter()
-    model = distil(source_model, recipe)
-    seconds = time.perf_counter() - t0
+    recipe = STATIC_RECIPES[profile]
 
-    def write(folder):
-        model.save_pretrained(str(folder))
-        (folder / RECORD_FILE).write_text(json.dumps({**wanted, "seconds": seconds}, indent=1))
+    def train():
+        t0 = time.perf_counter()
+        model = distil(source_model, recipe)
+        return model, {"seconds": time.perf_counter() - t0}
 
-    path = save_model(full_name, write)
-    return StaticModel.from_pretrained(str(path), force_download=False), seconds
+    model, record = load_or_train(f"{name}-{profile}", provenance(asdict(recipe), [model_fingerprint(source_model)]),
+                                  lambda path: StaticModel.from_pretrained(str(path), force_download=False), train,
+                                  lambda model, folder: model.save_pretrained(str(folder)))
+    return model, record["seconds"]
 
 
 def static_encode(model, texts, strict: bool = True) -> np.ndarray:
@@ -98,8 +91,6 @@ def static_encode(model, texts, strict: bool = True) -> np.ndarray:
 
 def size_on_disk(path) -> int:
     """Bytes of a saved model's files."""
-    from pathlib import Path
-
     return int(sum(p.stat().st_size for p in Path(path).rglob("*") if p.is_file()))
 
 

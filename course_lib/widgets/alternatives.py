@@ -1,4 +1,4 @@
-"""Notebook 09 widgets: the cost–quality chart with budget sliders, and the LoRA rank slider."""
+"""Notebook 09 widgets: the cost–quality chart with budget sliders, the LoRA rank slider, a sparse model's expansion terms."""
 from __future__ import annotations
 
 import html
@@ -8,6 +8,8 @@ import ipywidgets as W
 import numpy as np
 
 from ..alternatives.pareto import best_within_budget, pareto_front
+from ..alternatives.sparse import expansion_table
+from ..retrieval.bm25 import query_terms
 from ..viz.alternatives import cost_quality_chart, lora_rank_chart
 from .base import WidgetApp, figure_widget, replace_figure
 
@@ -79,3 +81,30 @@ class LoraRankApp(WidgetApp):
                              f"({100 * r['trainable'] / r['total']:.2f}%), adapter {r['adapter_bytes'] / 1e3:,.0f} KB, "
                              f"{r['train_seconds'] / r['steps']:.2f} s per step; dev nDCG@10 {r['dev_ndcg10']:.3f} "
                              f"(full fine-tune {self.full_ndcg:.3f}, base {self.base_ndcg:.3f}).")
+
+
+class SparseTermsApp(WidgetApp):
+    """Type a query: the sparse model's heaviest tokens, which are expansions, and BM25's weights."""
+
+    css_class = "course-sparse-terms"
+
+    def __init__(self, encode_query, vocabulary: Sequence[str], idf: Mapping[str, float], example: str, k: int = 12):
+        self.encode_query, self.vocabulary, self.idf, self.k = encode_query, list(vocabulary), dict(idf), k
+        controls = {"query": W.Text(value=example, description="query", layout=W.Layout(width="520px"))}
+        super().__init__(controls, title="What does the sparse model read into a query?")
+
+    def update(self, query: str) -> None:
+        if not query.strip():
+            raise ValueError("The query is empty: type a few words.")
+        weights = np.asarray(self.encode_query(query).toarray()).ravel()
+        rows = expansion_table(weights, self.vocabulary, query_terms(query), self.idf, self.k)
+        body = "".join(f"<tr><td>{html.escape(r['token'])}</td><td>{r['learned weight']:.3f}</td>"
+                       f"<td>{'in the query' if r['in the text'] else '<i>expansion</i>'}</td>"
+                       f"<td>{_weight(r['BM25 weight'])}</td></tr>" for r in rows)
+        self.output.value = (f"{int((weights > 0).sum()):,} of {len(weights):,} vocabulary tokens are non-zero."
+                             f"<table><tr><th>token</th><th>learned weight</th><th></th><th>BM25 weight</th></tr>"
+                             f"{body}</table>")
+
+
+def _weight(value) -> str:
+    return "–" if value is None else f"{value:.3f}"
