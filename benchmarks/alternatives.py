@@ -17,8 +17,10 @@ the notebook shows. Progress on stderr; one JSON object last on stdout:
   ``late_interaction_ndcg10``, ``rerank_depth``, ``rerank_ndcg10`` (test);
 * ``pareto``: one row per model (model, ndcg10, p50_ms, bytes_per_doc, on_front);
   ``bytes_per_doc`` per model;
-* ``sparse_ndcg10`` and ``domain_adaptation``: null (not built yet);
-* ``notebook_seconds``: the notebook's wall time in this profile.
+* ``sparse_ndcg10`` (test), ``sparse_nonzeros_per_doc`` / ``_per_query``; ``domain_adaptation``: null
+  (not built yet);
+* ``notebook_seconds``: the notebook's wall time in this profile; ``trained_profile``: whose recipes
+  trained the models (``--trained-profile``, default the profile itself).
 """
 from __future__ import annotations
 
@@ -37,6 +39,7 @@ _rows = {r["model"]: r for r in rows}
 _lora_test = next(r for r in rows if r["model"].startswith("LoRA"))
 _late = _rows["late interaction (MaxSim)"]
 _rerank = next(r for r in rows if "re-rank" in r["model"])
+_sparse = _rows["sparse (SPLADE-style)"]
 print("BENCHMARK_JSON " + _json.dumps({
     "dev_label": dev.label, "test_label": test.label,
     "static_sentences_per_s": static_rate, "transformer_sentences_per_s": transformer_rate,
@@ -62,13 +65,20 @@ print("BENCHMARK_JSON " + _json.dumps({
     "bytes_per_doc": {r["model"]: r["bytes_per_doc"] for r in rows},
     "pareto": [{"model": r["model"], "ndcg10": r["ndcg10"], "p50_ms": r["p50_ms"], "bytes_per_doc": r["bytes_per_doc"],
                 "on_front": r["model"] in front} for r in rows],
-    "sparse_ndcg10": None, "domain_adaptation": None,
+    "sparse_ndcg10": _sparse["ndcg10"], "sparse_nonzeros_per_doc": float(np.mean(sp_d.getnnz(axis=1))),
+    "sparse_nonzeros_per_query": float(np.mean(sp_q.getnnz(axis=1))), "domain_adaptation": None,
 }, default=float))
 '''
 
 
+def _trained(parser) -> None:
+    parser.add_argument("--trained-profile", choices=("ci", "laptop", "gpu"), default=None,
+                        help="train / load the course's models with this profile's recipes (default: --profile); "
+                             "the evaluation sizes stay --profile's")
+
+
 def main() -> None:
-    args = parse_args(__doc__.splitlines()[0])
+    args = parse_args(__doc__.splitlines()[0], extra=_trained)
     import nbformat
     from nbclient import NotebookClient
 
@@ -77,6 +87,11 @@ def main() -> None:
     path = runtime.NOTEBOOKS_DIR / "09_other_embeddings.ipynb"
     nb = nbformat.read(path, as_version=4)
     nb.cells.append(nbformat.v4.new_code_cell(COLLECT))
+    trained = args.trained_profile or args.profile
+    if trained != args.profile:   # e.g. laptop-sized evaluation of models trained with the ci recipes
+        line = "TRAINED = rt.profile"
+        cell = next(c for c in nb.cells if c.cell_type == "code" and line in c.source)
+        cell.source = cell.source.replace(line, f"TRAINED = {trained!r}")
     os.environ[runtime.PROFILE_ENV] = args.profile
     os.environ.setdefault("COURSE_NO_PROGRESS", "1")          # a benchmark never touches a learner's progress
     os.environ["PYTHONPATH"] = str(runtime.ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")
@@ -88,7 +103,8 @@ def main() -> None:
     text = "".join(o.get("text", "") for o in nb.cells[-1].outputs if o.get("output_type") == "stream")
     figures = json.loads(text.split("BENCHMARK_JSON ", 1)[1])
     log(f"done in {seconds:.0f} s")
-    emit({"benchmark": "alternatives", "profile": args.profile, "notebook_seconds": seconds, **figures})
+    emit({"benchmark": "alternatives", "profile": args.profile, "trained_profile": trained,
+          "notebook_seconds": seconds, **figures})
 
 
 if __name__ == "__main__":
