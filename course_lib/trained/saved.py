@@ -42,7 +42,7 @@ def load_or_train(name: str, wanted: dict, load: Callable, train: Callable, writ
     return model, record
 
 
-def run_trainer(trainer_class, arguments_class, model, dataset, loss, recipe: Recipe) -> list[dict]:
+def run_trainer(trainer_class, arguments_class, model, dataset, loss, recipe: Recipe, callbacks=()) -> list[dict]:
     """Train ``model`` with a sentence-transformers trainer (multi-vector, sparse …) for the recipe's
     steps and batch size, quietly and without checkpoints; returns the logged history."""
     folder = tempfile.mkdtemp(prefix="course-train-")
@@ -53,7 +53,7 @@ def run_trainer(trainer_class, arguments_class, model, dataset, loss, recipe: Re
             learning_rate=recipe.learning_rate, warmup_steps=max(0, round(0.1 * recipe.steps)), seed=recipe.seed,
             data_seed=recipe.seed, use_cpu=not cuda, bf16=cuda, report_to="none", save_strategy="no",
             logging_steps=max(1, recipe.steps // 10), dataloader_drop_last=True, push_to_hub=False)
-        trainer = trainer_class(model=model, args=args, train_dataset=dataset, loss=loss)
+        trainer = trainer_class(model=model, args=args, train_dataset=dataset, loss=loss, callbacks=list(callbacks))
         trainer.train()
         return [dict(r) for r in trainer.state.log_history if "loss" in r]
     finally:

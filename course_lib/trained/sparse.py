@@ -46,13 +46,17 @@ def build_model(max_seq_length: int, init_texts, device="cpu"):
 def train_sparse(profile: str, triplets=None):
     """Build the sparse model and train it with SPLADE's loss. Returns (model, {history})."""
     from sentence_transformers.sparse_encoder import SparseEncoderTrainer, SparseEncoderTrainingArguments
+    from sentence_transformers.sparse_encoder.callbacks.splade_callbacks import SpladeRegularizerWeightSchedulerCallback
     from sentence_transformers.sparse_encoder.losses import SparseMultipleNegativesRankingLoss, SpladeLoss
 
     recipe, triplets = RECIPES[profile], course_triplets(profile, triplets)
     runtime.seed_everything(recipe.seed)
     model = build_model(recipe.max_seq_length, triplets["positive"][:16])
     loss = SpladeLoss(model, SparseMultipleNegativesRankingLoss(model), **REGULARISERS)
-    history = run_trainer(SparseEncoderTrainer, SparseEncoderTrainingArguments, model, triplets, loss, recipe)
+    # the regularisers' weights grow from 0 during the first third of training (SPLADE's schedule), as the
+    # trainer would add by default; passed here so that it does not warn about adding it
+    history = run_trainer(SparseEncoderTrainer, SparseEncoderTrainingArguments, model, triplets, loss, recipe,
+                          callbacks=[SpladeRegularizerWeightSchedulerCallback(loss)])
     model.eval()
     return model, {"history": history}
 

@@ -8,6 +8,8 @@ frequent whole-word tokens) so that it takes a second; ``laptop`` and ``gpu`` ta
 """
 from __future__ import annotations
 
+import contextlib
+import io
 import re
 import time
 from dataclasses import asdict, dataclass
@@ -53,9 +55,15 @@ def distil(sentence_model, recipe: StaticRecipe):
     from model2vec.distill import distill_from_model
 
     tokenizer = sentence_model.tokenizer
-    return distill_from_model(sentence_model[0].auto_model, tokenizer, pca_dims=recipe.pca_dims,
-                              sif_coefficient=recipe.sif_coefficient, quantize_to="float32",
-                              token_remove_pattern=keep_only_pattern(tokenizer, recipe.vocabulary_tokens))
+    with _no_progress_bars():   # model2vec's plain-tqdm bar prints to stderr: red text in a notebook
+        return distill_from_model(sentence_model[0].auto_model, tokenizer, pca_dims=recipe.pca_dims,
+                                  sif_coefficient=recipe.sif_coefficient, quantize_to="float32",
+                                  token_remove_pattern=keep_only_pattern(tokenizer, recipe.vocabulary_tokens))
+
+
+def _no_progress_bars():
+    """Swallow what model2vec writes to stderr while distilling: its plain-tqdm progress bar."""
+    return contextlib.redirect_stderr(io.StringIO())
 
 
 def load_or_distil_static(source_model, profile: str | None = None, name: str = "static-finetuned"):
