@@ -48,7 +48,7 @@ print("BENCHMARK_JSON " + _json.dumps({
     "skipgram_ndcg10": test_ndcg["skip-gram mean-pool"],
     "static_ndcg_ratio": test_ndcg["static (model2vec)"] / test_ndcg["fine-tuned MiniLM"],
     "static_bytes_on_disk": static_models.size_on_disk(static_path),
-    "finetuned_bytes_on_disk": static_models.size_on_disk(saved_model_path(f"finetuned-minilm-{rt.profile}")),
+    "finetuned_bytes_on_disk": static_models.size_on_disk(saved_model_path(f"finetuned-minilm-{TRAINED}")),
     "static_table_shape": list(static_model.embedding.shape), "distil_seconds": distil_seconds,
     "zipf_max_abs_diff": zipf_max_abs_diff,
     "lora_rank": chosen["rank"], "lora_trainable_share": chosen["trainable"] / chosen["total"],
