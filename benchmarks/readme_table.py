@@ -77,8 +77,26 @@ def production(r: dict) -> tuple[str, str]:
             f"{r['live_ndcg10']:.3f}, half-migrated {r['half_migrated_ndcg10']:.3f}, shadow {r['shadow_ndcg10']:.3f}; {scale}")
 
 
+def alternatives(r: dict) -> tuple[str, str]:
+    front = ", ".join(p["model"] for p in r["pareto"] if p["on_front"])
+    forget = r["forgetting"]
+    lora = next(k for k in forget if k.startswith("LoRA"))
+    trained = "" if r["trained_profile"] == r["profile"] else f"; models trained with the `{r['trained_profile']}` recipes"
+    return (f"notebook 09, other embeddings, nDCG@10 on the test split ({r['test_label']}; LoRA rank chosen on dev{trained})",
+            f"static (model2vec from the fine-tuned MiniLM) {r['static_ndcg10']:.3f} = {r['static_ndcg_ratio']:.0%} of "
+            f"fine-tuned {r['finetuned_ndcg10']:.3f} at {r['static_speedup']:,.0f}× the sentences/s "
+            f"({r['static_sentences_per_s']:,.0f} vs {r['transformer_sentences_per_s']:,.0f}); skip-gram mean-pool "
+            f"{r['skipgram_ndcg10']:.3f}; LoRA r={r['lora_rank']} trains {r['lora_trainable_share']:.2%} of the weights, dev "
+            f"{r['lora_ndcg10']:.3f} vs full fine-tune {r['full_finetune_ndcg10']:.3f} (same data and steps); Lee ρ base "
+            f"{forget['base MiniLM']:.3f}, full {forget['full fine-tune']:.3f}, LoRA {forget[lora]:.3f}; MaxSim vs "
+            f"sentence-transformers max |Δ| {r['maxsim_max_abs_diff']:.1e}; late interaction {r['late_interaction_ndcg10']:.3f}, "
+            f"re-rank@{r['rerank_depth']} {r['rerank_ndcg10']:.3f}; sparse {r['sparse_ndcg10']:.3f}; Pareto front: {front}; "
+            f"notebook {r['notebook_seconds']:.0f} s")
+
+
 ROWS = {"sgns_vs_gensim": sgns_vs_gensim, "analogy_eval": analogy_eval, "contrastive": contrastive,
-        "matryoshka": matryoshka, "rag": rag, "production": production}
+        "matryoshka": matryoshka, "rag": rag, "production": production,
+        "alternatives": alternatives}   # notebook 09
 
 
 def table(results: Path = RESULTS) -> str:

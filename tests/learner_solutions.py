@@ -82,6 +82,14 @@ ALTERNATIVES = {
                 quoted.append('"' + g.replace('\\\\', '\\\\\\\\').replace('"', '\\\\"') + '"')
             return "access_group in [" + ",".join(quoted) + "]"
         """),
+    # ---- notebook 09 (its own block: merges cleanly beside other notebooks' entries) ----
+    "09": ("maxsim", """
+        def maxsim(query_tokens, doc_tokens):
+            total = 0.0
+            for q in query_tokens:
+                total += max(float(sum(a * b for a, b in zip(q, d))) for d in doc_tokens)
+            return total
+        """),
 }
 
 

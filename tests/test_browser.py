@@ -100,6 +100,11 @@ SPECS: dict[str, list[App]] = {
         App("course-user-picker", type_text("nobody", "user"), "any", message="Unknown user"),
         App("course-drift-monitor", slider("up to window", 3, "ArrowLeft"), "plot"),  # back in time
     ],
+    "09": [
+        App("course-lora-rank", slider("LoRA rank r", 1), "plot"),             # next trained rank: its bars turn red
+        App("course-budget", slider("max ms", 6, "ArrowLeft"), "plot"),        # tighter latency budget: points fade
+        App("course-budget", slider("max bytes", 6, "ArrowLeft"), "output"),   # tighter memory budget: another best model
+    ],
 }
 
 

@@ -346,6 +346,50 @@ def swap_drops_the_old_collection(client, alias, shadow, canary):
     return previous
 
 
+# ---- notebook 09 ----------------------------------------------------------------------------------
+
+
+def maxsim_wrong_axis(query_tokens, doc_tokens):
+    return float((np.asarray(query_tokens) @ np.asarray(doc_tokens).T).max(axis=0).sum())
+
+
+def maxsim_mean(query_tokens, doc_tokens):
+    return float((np.asarray(query_tokens) @ np.asarray(doc_tokens).T).max(axis=1).mean())
+
+
+def zipf_ranks_from_one(n_tokens, sif_coefficient):
+    p = 1 / np.arange(1, n_tokens + 1)
+    return sif_coefficient / (sif_coefficient + p / p.sum())
+
+
+def zipf_not_normalised(n_tokens, sif_coefficient):
+    return sif_coefficient / (sif_coefficient + 1 / np.arange(2, n_tokens + 2))
+
+
+def lora_full_matrix(shapes, rank):
+    return int(sum(rank * d_out * d_in for d_out, d_in in shapes))
+
+
+def lora_only_a(shapes, rank):
+    return int(sum(rank * d_in for _, d_in in shapes))
+
+
+def lora_first_matrix_only(shapes, rank):
+    d_out, d_in = shapes[0]
+    return int(rank * (d_in + d_out))
+
+
+MISTAKES_09 = [
+    ("maxsim", maxsim_wrong_axis, "max over axis=1 of Q @ D.T"),
+    ("maxsim", maxsim_mean, "MaxSim is a sum, not a mean"),
+    ("zipf_weights", zipf_ranks_from_one, "np.arange(2, n + 2)"),
+    ("zipf_weights", zipf_not_normalised, "Normalise p to sum to 1"),
+    ("lora_parameter_count", lora_full_matrix, "not d_in · d_out"),
+    ("lora_parameter_count", lora_only_a, "Count both A (rank × d_in) and B (d_out × rank)"),
+    ("lora_parameter_count", lora_first_matrix_only, "Add up the adapters of every matrix"),
+]
+
+
 MISTAKES = [
     ("vector_length", length_without_squares, "Square every entry"),
     ("vector_length", length_without_root, "take the square root"),
@@ -409,6 +453,7 @@ MISTAKES = [
     ("safe_swap", swap_drop_then_create, "Switch with one call"),
     ("safe_swap", swap_drops_the_old_collection, "Keep the old collection"),
 ]
+MISTAKES += MISTAKES_09   # notebook 09 (kept in its own block above)
 
 
 @pytest.mark.parametrize("ex_id, wrong, hint", MISTAKES, ids=[f"{e}-{f.__name__}" for e, f, _ in MISTAKES])

@@ -13,7 +13,11 @@ the topics together to train, save and load the models the notebooks share:
 * ``augmented_sbert`` — the cross-encoder labelling pairs for a bi-encoder (``silver_pairs``);
 * ``explorer``        — notebook 04's mining explorer on a small train-split collection;
 * ``matryoshka``      — notebook 05's MRL and standard models, and their quality per dimension;
-* ``encoders``        — the dense encoders notebook 06 compares.
+* ``encoders``        — the dense encoders notebook 06 compares;
+* ``static``          — notebook 09's static table distilled from the fine-tuned MiniLM (model2vec);
+* ``lora``            — notebook 09's LoRA adapters on the full fine-tune's data and steps;
+* ``late_interaction`` — notebook 09's ColBERT-style MiniLM (``MultiVectorEncoder``) and token matrices;
+* ``cost_quality``    — notebook 09's (nDCG@10, p50 latency, bytes per document) points.
 
 Import the submodule you need (``from course_lib.trained import bi_encoder``): importing the package
 itself loads nothing.
