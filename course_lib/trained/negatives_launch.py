@@ -1,0 +1,120 @@
+"""Notebook 07's subprocesses: the two-process ``torchrun`` run, and the memory measurements.
+
+Both are real separate processes started from the notebook: ``torchrun`` because training across
+processes needs them, the memory measurements because a process's peak memory is only honest in
+a fresh process. Their results are cached like every other run (recipe, data, course version).
+"""
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from .. import runtime
+from ..negatives.batches import check_process_split
+from .negatives import NegativesRecipe, cached_run
+
+DDP_MODULE = "course_lib.trained.negatives_ddp"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def torchrun_args(processes: int, profile: str, out: str | Path, global_batch: int | None = None,
+                  port: int | None = None) -> list[str]:
+    """The arguments after ``torchrun`` for a run on this machine (one node)."""
+    args = [f"--nproc_per_node={processes}", "--nnodes=1", "--master_addr=127.0.0.1",
+            f"--master_port={port or free_port()}", "-m", DDP_MODULE, "--profile", profile, "--out", str(out)]
+    return args + (["--global-batch", str(global_batch)] if global_batch else [])
+
+
+def shown_command(args: list[str]) -> str:
+    """What a learner would type (``torchrun`` is ``python -m torch.distributed.run``)."""
+    return "torchrun " + " ".join(a for a in args if not a.startswith(("--master_port", "--master_addr", "--nnodes")))
+
+
+def cluster_commands(profile: str = "gpu", gpus: int = 8, nodes: int = 2) -> dict[str, str]:
+    """The same script on one multi-GPU node, and on several nodes (each node runs the same line)."""
+    script = f"-m {DDP_MODULE} --profile {profile} --out result.json"
+    return {
+        f"one node, {gpus} GPUs": f"torchrun --nproc_per_node={gpus} {script}",
+        f"{nodes} nodes × {gpus} GPUs (run on every node)":
+            f"torchrun --nnodes={nodes} --nproc_per_node={gpus} --rdzv_id=nb07 --rdzv_backend=c10d "
+            f"--rdzv_endpoint=HEAD_NODE_HOST:29500 {script}",
+    }
+
+
+def stream(command: list[str], log=print, env: dict | None = None, timeout_s: float = 1800) -> tuple[int, list[str]]:
+    """Run ``command``, passing every line of its output (stdout and stderr) to ``log`` as it comes."""
+    full_env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(runtime.ROOT), os.environ.get("PYTHONPATH", "")]),
+                "PYTHONUNBUFFERED": "1", **(env or {})}
+    lines = []
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=full_env,
+                          cwd=str(runtime.ROOT)) as proc:
+        for line in proc.stdout:
+            line = line.rstrip()
+            if line:
+                lines.append(line)
+                log(line)
+        rc = proc.wait(timeout=timeout_s)
+    return rc, lines
+
+
+def launch_ddp(recipe: NegativesRecipe, profile: str, processes: int = 2, log=print) -> dict:
+    """Start ``torchrun --nproc_per_node=processes`` now (no cache); the run's JSON plus its log."""
+    check_process_split(recipe.ddp_global_batch, processes, recipe.examples)
+    with tempfile.TemporaryDirectory(prefix="course-nb07-ddp-") as folder:
+        out = Path(folder) / "result.json"
+        args = torchrun_args(processes, profile, out)
+        log("$ " + shown_command(args))
+        threads = max(1, (os.cpu_count() or 1) // processes)
+        rc, lines = stream([sys.executable, "-m", "torch.distributed.run", *args], log,
+                           env={"OMP_NUM_THREADS": str(threads), "COURSE_PROFILE": profile})
+        if rc != 0 or not out.exists():
+            raise RuntimeError(f"torchrun exited with code {rc}; the last lines of its log:\n" + "\n".join(lines[-15:]))
+        result = json.loads(out.read_text())
+    return {**result, "command": shown_command(args), "log": lines}
+
+
+def ddp_run(recipe: NegativesRecipe, profile: str, processes: int = 2, log=print) -> dict:
+    """The two-process run, cached like the others (a saved run replays its log instead of training)."""
+    config = {"run": "torchrun", "processes": processes, "global_batch": recipe.ddp_global_batch,
+              "device": "cuda" if runtime.cuda_available() else "cpu"}
+    return cached_run(f"ddp-{processes}x{recipe.ddp_global_batch // processes}", recipe, config,
+                      lambda: launch_ddp(recipe, profile, processes, log), log)
+
+
+def measure_memory(mode: str, batch: int, chunk: int, seq: int, bank: int = 0, threads: int = 0) -> dict:
+    """One measurement in a fresh Python process (see ``negatives_memory``)."""
+    command = [sys.executable, "-m", "course_lib.trained.negatives_memory", "--mode", mode, "--batch", str(batch),
+               "--chunk", str(chunk), "--seq", str(seq), "--bank", str(bank), "--threads", str(threads)]
+    rc, lines = stream(command, log=lambda line: None)
+    if rc != 0:
+        raise RuntimeError(f"the memory measurement failed (exit {rc}):\n" + "\n".join(lines[-10:]))
+    return json.loads(lines[-1])
+
+
+def memory_table(recipe: NegativesRecipe, log=print) -> dict:
+    """Peak memory of one step by batch size, plain vs GradCache (cached): {"plain": {"32": {...}}, …}."""
+    config = {"run": "memory", "batches": list(recipe.memory_batches), "chunk": recipe.memory_chunk, "bank": True,
+              "seq": recipe.memory_seq_length, "device": str(runtime.pick_device())}
+
+    def compute():
+        table = {"plain": {}, "gradcache": {}}
+        for batch in recipe.memory_batches:
+            for mode in table:
+                log(f"measuring one {mode} step at batch {batch} in a fresh process …")
+                table[mode][str(batch)] = measure_memory(mode, batch, min(recipe.memory_chunk, batch),
+                                                         recipe.memory_seq_length)
+        log(f"measuring one memory-bank step (batch {recipe.bank_batch}, queue {recipe.bank_size}) …")
+        bank = measure_memory("bank", recipe.bank_batch, recipe.bank_batch, recipe.memory_seq_length, recipe.bank_size)
+        return {"config": config, "table": table, "bank": bank}
+
+    return cached_run("memory", recipe, config, compute, log)
