@@ -10,6 +10,7 @@ course_lib version (``provenance``), so a second run of the notebook reads it in
 from __future__ import annotations
 
 import json
+import shutil
 import time
 from dataclasses import asdict, dataclass
 
@@ -169,16 +170,18 @@ def train_with_trainer(recipe: NegativesRecipe, batch_size: int, accumulation: i
     runtime.seed_everything(recipe.seed)
     model = load_minilm()
     model.max_seq_length = recipe.max_seq_length
+    extra = {"ddp_backend": "gloo"} if processes > 1 and not runtime.cuda_available() else {}
     args = training_arguments(steps=steps, batch_size=batch_size, learning_rate=recipe.learning_rate,
                               seed=recipe.seed, output_dir=output_dir or tempfile.mkdtemp(prefix="course-nb07-"),
-                              no_duplicates=True, warmup_ratio=0.0, logging_steps=log_every or max(1, steps // 4))
-    args.gradient_accumulation_steps = accumulation
-    args.disable_tqdm = True
-    if processes > 1 and not runtime.cuda_available():
-        args.ddp_backend = "gloo"
+                              no_duplicates=True, warmup_ratio=0.0, logging_steps=log_every or max(1, steps // 4),
+                              gradient_accumulation_steps=accumulation, disable_tqdm=True, **extra)
     trainer = SentenceTransformerTrainer(model=model, args=args, train_dataset=training_pairs(recipe),
                                          loss=mnr_loss(model, recipe, gather))
-    trainer.train()
+    try:
+        trainer.train()
+    finally:
+        if output_dir is None:
+            shutil.rmtree(args.output_dir, ignore_errors=True)
     model.training_history = [dict(r) for r in trainer.state.log_history if "loss" in r]
     model.eval()
     return model, trainer

@@ -91,30 +91,48 @@ def ddp_run(recipe: NegativesRecipe, profile: str, processes: int = 2, log=print
                       lambda: launch_ddp(recipe, profile, processes, log), log)
 
 
-def measure_memory(mode: str, batch: int, chunk: int, seq: int, bank: int = 0, threads: int = 0) -> dict:
-    """One measurement in a fresh Python process (see ``negatives_memory``)."""
-    command = [sys.executable, "-m", "course_lib.trained.negatives_memory", "--mode", mode, "--batch", str(batch),
-               "--chunk", str(chunk), "--seq", str(seq), "--bank", str(bank), "--threads", str(threads)]
-    rc, lines = stream(command, log=lambda line: None)
-    if rc != 0:
-        raise RuntimeError(f"the memory measurement failed (exit {rc}):\n" + "\n".join(lines[-10:]))
-    return json.loads(lines[-1])
+def memory_command(mode: str, batch: int, chunk: int, seq: int, bank: int = 0) -> list[str]:
+    return [sys.executable, "-m", "course_lib.trained.negatives_memory", "--mode", mode, "--batch", str(batch),
+            "--chunk", str(chunk), "--seq", str(seq), "--bank", str(bank)]
+
+
+def run_measurements(commands: dict, at_once: int) -> dict:
+    """Each command in its own fresh process, ``at_once`` of them at a time (each measures its own
+    RSS, so running side by side changes their timings, not their memory); {name: its JSON line}."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(runtime.ROOT), os.environ.get("PYTHONPATH", "")])}
+    pending, running, done = list(commands.items()), {}, {}
+    while pending or running:
+        while pending and len(running) < max(1, at_once):
+            name, command = pending.pop(0)
+            running[name] = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                             env=env, cwd=str(runtime.ROOT))
+        name, proc = next(iter(running.items()))
+        out, err = proc.communicate()
+        del running[name]
+        if proc.returncode != 0:
+            raise RuntimeError(f"the memory measurement {name} failed (exit {proc.returncode}):\n{err[-1500:]}")
+        done[name] = json.loads(out.strip().splitlines()[-1])
+    return done
 
 
 def memory_table(recipe: NegativesRecipe, log=print) -> dict:
-    """Peak memory of one step by batch size, plain vs GradCache (cached): {"plain": {"32": {...}}, …}."""
+    """Peak memory of one step by batch size, plain vs GradCache, and one memory-bank step (cached):
+    {"table": {"plain": {"32": {...}}, "gradcache": {...}}, "bank": {...}}."""
+    at_once = runtime.by_profile(ci=5, laptop=2, gpu=1)
     config = {"run": "memory", "batches": list(recipe.memory_batches), "chunk": recipe.memory_chunk, "bank": True,
               "seq": recipe.memory_seq_length, "device": str(runtime.pick_device())}
 
     def compute():
+        commands = {(mode, str(b)): memory_command(mode, b, min(recipe.memory_chunk, b), recipe.memory_seq_length)
+                    for b in recipe.memory_batches for mode in ("plain", "gradcache")}
+        commands[("bank", "")] = memory_command("bank", recipe.bank_batch, recipe.bank_batch, recipe.memory_seq_length,
+                                                recipe.bank_size)
+        log(f"measuring {len(commands)} steps, each in a fresh process ({at_once} at a time) …")
+        found = run_measurements(commands, at_once)
         table = {"plain": {}, "gradcache": {}}
-        for batch in recipe.memory_batches:
-            for mode in table:
-                log(f"measuring one {mode} step at batch {batch} in a fresh process …")
-                table[mode][str(batch)] = measure_memory(mode, batch, min(recipe.memory_chunk, batch),
-                                                         recipe.memory_seq_length)
-        log(f"measuring one memory-bank step (batch {recipe.bank_batch}, queue {recipe.bank_size}) …")
-        bank = measure_memory("bank", recipe.bank_batch, recipe.bank_batch, recipe.memory_seq_length, recipe.bank_size)
-        return {"config": config, "table": table, "bank": bank}
+        for (mode, b), row in found.items():
+            if mode in table:
+                table[mode][b] = row
+        return {"config": config, "table": table, "bank": found[("bank", "")]}
 
     return cached_run("memory", recipe, config, compute, log)

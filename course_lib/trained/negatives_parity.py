@@ -27,11 +27,11 @@ class ParityBatch:
         return twin
 
 
-def parity_batch(pairs, n: int, seq: int = 16, device=None) -> ParityBatch:
-    """The first ``n`` (description, article) pairs and MiniLM reading ``seq`` tokens."""
+def parity_batch(pairs, n: int, seq: int = 16, model=None) -> ParityBatch:
+    """The first ``n`` (description, article) pairs and (a copy of) MiniLM reading ``seq`` tokens."""
     if n > len(pairs):
         raise ValueError(f"Only {len(pairs)} pairs; asked for {n}.")
-    model = load_minilm(device)
+    model = copy.deepcopy(model) if model is not None else load_minilm()
     model.max_seq_length = seq
     return ParityBatch(list(pairs["anchor"][:n]), list(pairs["positive"][:n]), model)
 
