@@ -122,7 +122,7 @@ def accumulated_step(encoder, queries, keys, micro_batch: int, temperature: floa
         q, k = encoder(queries[a:b]), encoder(keys[a:b])
         loss = info_nce(q, k, temperature) / len(bounds)
         loss.backward()
-        total += float(loss)
+        total += float(loss.detach())
         shapes.append((len(q), len(k)))
     return torch.tensor(total), shapes
 
@@ -140,8 +140,8 @@ def sentence_encoder(model):
     """A sentence-transformer as an ``encoder``: list of texts → sentence embeddings (with the
     model's own tokenizer and pooling, on the model's device)."""
     def encode(texts):
-        features = model.tokenize(list(texts))
-        features = {name: value.to(model.device) for name, value in features.items()}
+        features = model.preprocess(list(texts))
+        features = {name: value.to(model.device) if hasattr(value, "to") else value for name, value in features.items()}
         return model(features)["sentence_embedding"]
 
     return encode

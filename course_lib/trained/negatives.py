@@ -9,10 +9,12 @@ course_lib version (``provenance``), so a second run of the notebook reads it in
 """
 from __future__ import annotations
 
+import copy
 import json
 import shutil
 import time
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -54,11 +56,11 @@ class NegativesRecipe:
 
 
 RECIPES = {
-    "ci": NegativesRecipe(examples=32, batch_sizes=(4, 16), micro_batch=4, accumulation=4, max_seq_length=16,
+    "ci": NegativesRecipe(examples=16, batch_sizes=(4, 16), micro_batch=4, accumulation=4, max_seq_length=16,
                           eval_seq_length=32, eval_queries=30, eval_distractors=100, memory_batches=(8, 32),
-                          memory_chunk=8, memory_seq_length=16, bank_batch=4, bank_size=12, staleness_window=16),
+                          memory_chunk=8, memory_seq_length=16, bank_batch=4, bank_size=12, staleness_window=12),
     "laptop": NegativesRecipe(examples=256, batch_sizes=(8, 32, 64), micro_batch=8, accumulation=4,
-                              max_seq_length=32, eval_seq_length=64, eval_queries=300, eval_distractors=900),
+                              max_seq_length=32, eval_seq_length=48, eval_queries=300, eval_distractors=900, memory_seq_length=16),
     "gpu": NegativesRecipe(examples=8192, batch_sizes=(16, 64, 256, 1024), micro_batch=64, accumulation=4,
                            max_seq_length=128, eval_seq_length=256, eval_queries=None, eval_distractors=None,
                            learning_rate=5e-5, memory_batches=(32, 256, 1024), memory_chunk=64,
@@ -71,8 +73,16 @@ def recipe_for(profile: str | None = None) -> NegativesRecipe:
 
 
 def training_rows(recipe: NegativesRecipe) -> np.ndarray:
-    """The train-split rows every run sees (seeded; never a dev or test article)."""
-    return sample_rows(recipe.examples, recipe.seed)
+    """The train-split rows every run sees: seeded, never a dev or test article, and no two with the
+    same description (so that every batch, whatever its size, is free of duplicates: section 5)."""
+    split, seen, rows = train_split(), set(), []
+    for r in sample_rows(len(split.texts), recipe.seed):
+        if split.groups[r] not in seen:
+            seen.add(split.groups[r])
+            rows.append(int(r))
+            if len(rows) == recipe.examples:
+                return np.asarray(rows)
+    raise ValueError(f"Only {len(rows)} train articles have distinct descriptions; asked for {recipe.examples}.")
 
 
 def training_pairs(recipe: NegativesRecipe):
@@ -149,6 +159,16 @@ def cached_run(kind: str, recipe: NegativesRecipe, config: dict, compute, log=pr
     return result
 
 
+@lru_cache(maxsize=1)
+def _packaged_minilm():
+    return load_minilm()
+
+
+def fresh_minilm():
+    """A private copy of the packaged MiniLM (loaded from disk once per process)."""
+    return copy.deepcopy(_packaged_minilm())
+
+
 def mnr_loss(model, recipe: NegativesRecipe, gather: bool = False):
     from sentence_transformers.sentence_transformer.losses import MultipleNegativesRankingLoss
 
@@ -162,14 +182,17 @@ def train_with_trainer(recipe: NegativesRecipe, batch_size: int, accumulation: i
     import tempfile
 
     from sentence_transformers import SentenceTransformerTrainer
+    from transformers import PrinterCallback
 
     per_step = batch_size * accumulation * processes
     steps = recipe.examples // per_step
     if steps < 1:
         raise ValueError(f"{recipe.examples} training pairs are fewer than one step of {per_step}.")
     runtime.seed_everything(recipe.seed)
-    model = load_minilm()
+    model = fresh_minilm()
     model.max_seq_length = recipe.max_seq_length
+    # quiet: the model card's widget examples print a progress bar (to stderr) and are never used here
+    model.model_card_data.widget = [{"text": "-"}]
     extra = {"ddp_backend": "gloo"} if processes > 1 and not runtime.cuda_available() else {}
     args = training_arguments(steps=steps, batch_size=batch_size, learning_rate=recipe.learning_rate,
                               seed=recipe.seed, output_dir=output_dir or tempfile.mkdtemp(prefix="course-nb07-"),
@@ -177,6 +200,7 @@ def train_with_trainer(recipe: NegativesRecipe, batch_size: int, accumulation: i
                               gradient_accumulation_steps=accumulation, disable_tqdm=True, **extra)
     trainer = SentenceTransformerTrainer(model=model, args=args, train_dataset=training_pairs(recipe),
                                          loss=mnr_loss(model, recipe, gather))
+    trainer.remove_callback(PrinterCallback)   # the log rows are kept in the history instead of printed
     try:
         trainer.train()
     finally:
@@ -204,5 +228,5 @@ def batch_run(recipe: NegativesRecipe, batch_size: int, accumulation: int = 1, l
 
 def base_result(recipe: NegativesRecipe, log=print) -> dict:
     """Base MiniLM (no training) on the same dev / test queries."""
-    return cached_run("base", recipe, {"run": "base"}, lambda: {"metrics": evaluate(load_minilm(), recipe)}, log)
+    return cached_run("base", recipe, {"run": "base"}, lambda: {"metrics": evaluate(fresh_minilm(), recipe)}, log)
 

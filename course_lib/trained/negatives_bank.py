@@ -13,10 +13,9 @@ import time
 import numpy as np
 
 from .. import runtime
-from ..models import load_minilm
 from ..negatives.gradcache import sentence_encoder
 from ..negatives.memory_bank import check_queue_length, memory_bank_loss, staleness, update_bank
-from .negatives import NegativesRecipe, cached_run, evaluate, training_pairs
+from .negatives import NegativesRecipe, cached_run, evaluate, fresh_minilm, training_pairs
 
 
 def _eval_embed(model, encoder, texts):
@@ -39,13 +38,13 @@ def train_with_bank(recipe: NegativesRecipe, bank_size: int | None = None, log=p
     pairs = training_pairs(recipe)
     check_queue_length(bank_size, len(pairs) - recipe.bank_batch)
     runtime.seed_everything(recipe.seed)
-    model = load_minilm()
+    model = fresh_minilm()
     model.max_seq_length = recipe.max_seq_length
     model.train()
     encoder = sentence_encoder(model)
     optimiser = torch.optim.AdamW(model.parameters(), lr=recipe.learning_rate)
     order = np.random.default_rng(recipe.seed).permutation(len(pairs))
-    bank = torch.zeros(0, model.get_sentence_embedding_dimension())
+    bank = torch.zeros(0, model.get_embedding_dimension())
     history, stored_texts, stored, stored_step = [], [], [], []
     steps = len(pairs) // recipe.bank_batch
     for step in range(steps):

@@ -91,48 +91,38 @@ def ddp_run(recipe: NegativesRecipe, profile: str, processes: int = 2, log=print
                       lambda: launch_ddp(recipe, profile, processes, log), log)
 
 
-def memory_command(mode: str, batch: int, chunk: int, seq: int, bank: int = 0) -> list[str]:
-    return [sys.executable, "-m", "course_lib.trained.negatives_memory", "--mode", mode, "--batch", str(batch),
-            "--chunk", str(chunk), "--seq", str(seq), "--bank", str(bank)]
+# Fixed (not adaptive) mmap threshold: large blocks are unmapped when freed, so the resident memory
+# returns to its baseline after each step and one process can measure several steps honestly.
+MALLOC_ENV = {"MALLOC_MMAP_THRESHOLD_": "131072", "MALLOC_TRIM_THRESHOLD_": "131072"}
 
 
-def run_measurements(commands: dict, at_once: int) -> dict:
-    """Each command in its own fresh process, ``at_once`` of them at a time (each measures its own
-    RSS, so running side by side changes their timings, not their memory); {name: its JSON line}."""
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(runtime.ROOT), os.environ.get("PYTHONPATH", "")])}
-    pending, running, done = list(commands.items()), {}, {}
-    while pending or running:
-        while pending and len(running) < max(1, at_once):
-            name, command = pending.pop(0)
-            running[name] = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                             env=env, cwd=str(runtime.ROOT))
-        name, proc = next(iter(running.items()))
-        out, err = proc.communicate()
-        del running[name]
-        if proc.returncode != 0:
-            raise RuntimeError(f"the memory measurement {name} failed (exit {proc.returncode}):\n{err[-1500:]}")
-        done[name] = json.loads(out.strip().splitlines()[-1])
-    return done
+def measure_memory(specs: list[str], seq: int) -> list[dict]:
+    """Run ``negatives_memory`` on ``specs`` (``mode:batch:chunk[:queue]``) in one fresh process."""
+    command = [sys.executable, "-m", "course_lib.trained.negatives_memory", "--seq", str(seq), *specs]
+    rc, lines = stream(command, log=lambda line: None, env=MALLOC_ENV)
+    if rc != 0:
+        raise RuntimeError(f"the memory measurement failed (exit {rc}):\n" + "\n".join(lines[-12:]))
+    return [json.loads(line) for line in lines if line.startswith("{")]
 
 
 def memory_table(recipe: NegativesRecipe, log=print) -> dict:
     """Peak memory of one step by batch size, plain vs GradCache, and one memory-bank step (cached):
     {"table": {"plain": {"32": {...}}, "gradcache": {...}}, "bank": {...}}."""
-    at_once = runtime.by_profile(ci=5, laptop=2, gpu=1)
     config = {"run": "memory", "batches": list(recipe.memory_batches), "chunk": recipe.memory_chunk, "bank": True,
-              "seq": recipe.memory_seq_length, "device": str(runtime.pick_device())}
+              "seq": recipe.memory_seq_length, "device": str(runtime.pick_device()), "malloc": MALLOC_ENV}
 
     def compute():
-        commands = {(mode, str(b)): memory_command(mode, b, min(recipe.memory_chunk, b), recipe.memory_seq_length)
-                    for b in recipe.memory_batches for mode in ("plain", "gradcache")}
-        commands[("bank", "")] = memory_command("bank", recipe.bank_batch, recipe.bank_batch, recipe.memory_seq_length,
-                                                recipe.bank_size)
-        log(f"measuring {len(commands)} steps, each in a fresh process ({at_once} at a time) …")
-        found = run_measurements(commands, at_once)
-        table = {"plain": {}, "gradcache": {}}
-        for (mode, b), row in found.items():
-            if mode in table:
-                table[mode][b] = row
-        return {"config": config, "table": table, "bank": found[("bank", "")]}
+        # smallest first, the largest plain step last
+        specs = [f"gradcache:{b}:{min(recipe.memory_chunk, b)}" for b in recipe.memory_batches]
+        specs.append(f"bank:{recipe.bank_batch}:{recipe.bank_batch}:{recipe.bank_size}")
+        specs += [f"plain:{b}:{b}" for b in recipe.memory_batches]
+        log(f"measuring {len(specs)} steps in a fresh process …")
+        table, bank = {"plain": {}, "gradcache": {}}, None
+        for row in measure_memory(specs, recipe.memory_seq_length):
+            if row["mode"] == "bank":
+                bank = row
+            else:
+                table[row["mode"]][str(row["batch"])] = row
+        return {"config": config, "table": table, "bank": bank}
 
     return cached_run("memory", recipe, config, compute, log)

@@ -1,9 +1,15 @@
-"""One memory measurement in a fresh process (notebook 07, section 3): prints one JSON line.
+"""Memory measurements in a fresh process (notebook 07, section 3): one JSON line per step measured.
 
-    python -m course_lib.trained.negatives_memory --mode gradcache --batch 256 --chunk 32 --seq 32
+    python -m course_lib.trained.negatives_memory --seq 32 plain:32:32 gradcache:256:32 bank:8:8:24
 
-``plain``: embed the whole batch with a graph and back-propagate (what MNR does); ``gradcache``:
-the same step by GradCache in chunks; ``bank``: a batch with a graph plus a queue of ``--bank`` keys. The batch is made of real train-split pairs.
+Each spec is ``mode:batch:chunk[:queue]``. ``plain``: embed the whole batch with a graph and
+back-propagate (what MNR does); ``gradcache``: the same step by GradCache in chunks; ``bank``: a
+batch with a graph plus a queue of keys. The batch is made of real train-split pairs.
+
+The launcher starts this process with glibc's ``MALLOC_MMAP_THRESHOLD_`` fixed, so every large
+block is mapped on its own and handed back to the system when freed: the resident memory returns
+to its baseline after each step (recorded as ``baseline_mb``), and steps measured one after the
+other in this process each read their own peak.
 """
 from __future__ import annotations
 
@@ -13,12 +19,8 @@ import json
 
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--mode", choices=("plain", "gradcache", "bank"), required=True)
-    parser.add_argument("--batch", type=int, required=True)
-    parser.add_argument("--chunk", type=int, required=True)
+    parser.add_argument("specs", nargs="+", help="mode:batch:chunk[:queue]")
     parser.add_argument("--seq", type=int, required=True)
-    parser.add_argument("--bank", type=int, default=0, help="queue length (mode bank)")
-    parser.add_argument("--threads", type=int, default=0)
     args = parser.parse_args(argv)
 
     import torch
@@ -31,9 +33,6 @@ def main(argv=None) -> None:
     from course_lib.negatives.memory_bank import memory_bank_loss
     from course_lib.trained.train_split import sample_rows, train_split
 
-    if args.threads:
-        torch.set_num_threads(args.threads)
-    check_chunk_size(args.chunk, args.batch)
     runtime.seed_everything(0)
     device = runtime.pick_device()
     model = load_minilm(device)
@@ -41,25 +40,30 @@ def main(argv=None) -> None:
     model.train()
     encoder = sentence_encoder(model)
     split = train_split()
-    rows = sample_rows(args.batch, seed=1)
-    queries, keys = [split.descriptions[r] for r in rows], [split.texts[r] for r in rows]
-    full_batch_step(encoder, queries[:2], keys[:2])   # warm-up: lazy allocations happen before we measure
-    model.zero_grad(set_to_none=False)                # gradient buffers exist before the measured step
+    specs = [s.split(":") for s in args.specs]
+    rows = sample_rows(max(int(s[1]) for s in specs), seed=1)
+    all_queries, all_keys = [split.descriptions[r] for r in rows], [split.texts[r] for r in rows]
+    full_batch_step(encoder, all_queries[:2], all_keys[:2])   # warm-up: lazy allocations happen before we measure
+    dim = model.get_embedding_dimension()
 
-    bank = torch.nn.functional.normalize(torch.randn(args.bank, model.get_sentence_embedding_dimension()), dim=-1)
-
-    def bank_step():
-        memory_bank_loss(encoder(queries), encoder(keys), bank.to(device)).backward()
-
-    if args.mode == "plain":
-        step = lambda: full_batch_step(encoder, queries, keys)  # noqa: E731
-    elif args.mode == "bank":
-        step = bank_step
-    else:
-        step = lambda: gradcache_step(encoder, queries, keys, args.chunk)  # noqa: E731
-    measured = peak_step_memory_mb(step, device)
-    print(json.dumps({"mode": args.mode, "batch": args.batch, "chunk": args.chunk, "seq": args.seq, "bank": args.bank,
-                      "device": str(device), **measured}))
+    for spec in specs:
+        mode, batch, chunk = spec[0], int(spec[1]), int(spec[2])
+        queue = int(spec[3]) if len(spec) > 3 else 0
+        check_chunk_size(chunk, batch)
+        queries, keys = all_queries[:batch], all_keys[:batch]
+        bank = torch.nn.functional.normalize(torch.randn(queue, dim), dim=-1).to(device)
+        model.zero_grad(set_to_none=False)            # gradient buffers exist before the measured step
+        if mode == "plain":
+            step = lambda: full_batch_step(encoder, queries, keys)  # noqa: E731
+        elif mode == "gradcache":
+            step = lambda: gradcache_step(encoder, queries, keys, chunk)  # noqa: E731
+        elif mode == "bank":
+            step = lambda: memory_bank_loss(encoder(queries), encoder(keys), bank).backward()  # noqa: E731
+        else:
+            raise ValueError(f"Unknown mode {mode!r}: plain, gradcache or bank.")
+        measured = peak_step_memory_mb(step, device)
+        print(json.dumps({"mode": mode, "batch": batch, "chunk": chunk, "queue": queue, "seq": args.seq,
+                          "device": str(device), **measured}), flush=True)
 
 
 if __name__ == "__main__":

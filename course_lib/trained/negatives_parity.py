@@ -42,7 +42,8 @@ def library_cached_step(batch: ParityBatch, chunk: int, scale: float = 20.0):
 
     model = batch.fresh_model()
     loss_fn = CachedMultipleNegativesRankingLoss(model, scale=scale, mini_batch_size=chunk)
-    features = [{k: v.to(model.device) for k, v in model.tokenize(texts).items()} for texts in (batch.queries, batch.keys)]
+    features = [{k: v.to(model.device) if hasattr(v, "to") else v for k, v in model.preprocess(texts).items()}
+                for texts in (batch.queries, batch.keys)]
     loss = loss_fn(features, None)
     loss.backward()
-    return float(loss), parameter_grads(model)
+    return float(loss.detach()), parameter_grads(model)

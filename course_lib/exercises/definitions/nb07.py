@@ -100,7 +100,7 @@ def _gradcache_case(n, chunk, tau=0.5, seed=0, **kw):
     q, k = F.normalize(encoder(queries), dim=1), F.normalize(encoder(keys), dim=1)
     loss = F.cross_entropy(q @ k.T / tau, torch.arange(n))
     loss.backward()
-    expected = FullBatch(float(loss), [p.grad.detach().clone() for p in encoder.parameters()], n, chunk)
+    expected = FullBatch(float(loss.detach()), [p.grad.detach().clone() for p in encoder.parameters()], n, chunk)
     return Case(args=(RecordingEncoder(seed=seed), queries, keys, chunk, tau), expected=expected, **kw)
 
 
