@@ -475,12 +475,12 @@ def update_bank_keeps_the_oldest(bank, keys, size):
 
 def update_bank_not_normalised(bank, keys, size):
     queue = torch.cat([bank, keys.detach()])
-    return queue[len(queue) - size:] if size else queue[:0]
+    return queue[max(0, len(queue) - size):] if size else queue[:0]
 
 
 def update_bank_not_detached(bank, keys, size):
     queue = torch.cat([bank, torch.nn.functional.normalize(keys, dim=1)])
-    return queue[len(queue) - size:] if size else queue[:0]
+    return queue[max(0, len(queue) - size):] if size else queue[:0]
 
 
 MISTAKES += [

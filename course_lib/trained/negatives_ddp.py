@@ -14,6 +14,10 @@ import json
 import os
 import time
 
+from .. import runtime
+from ..negatives.batches import check_process_split
+from .negatives import evaluate, recipe_for, train_with_trainer
+
 
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -22,13 +26,8 @@ def main(argv=None) -> None:
     parser.add_argument("--out", required=True)
     args = parser.parse_args(argv)
 
-    from course_lib import runtime
-
     runtime.set_profile(args.profile)
     import torch.distributed as dist
-
-    from course_lib.negatives.batches import check_process_split
-    from course_lib.trained.negatives import evaluate, recipe_for, train_with_trainer
 
     recipe = recipe_for(args.profile)
     processes = int(os.environ.get("WORLD_SIZE", "1"))

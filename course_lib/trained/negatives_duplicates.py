@@ -10,13 +10,12 @@ from __future__ import annotations
 import numpy as np
 
 from ..negatives.batches import batches_with_duplicates, duplicate_pairs
+from .train_split import sample_rows, train_split
 
 
 def random_pairs(n: int, seed: int = 0):
     """``n`` random train pairs, repeated descriptions and all (what a plain shuffle of the data gives)."""
     from datasets import Dataset
-
-    from .train_split import sample_rows, train_split
 
     split, rows = train_split(), sample_rows(n, seed)
     return Dataset.from_dict({"anchor": [split.descriptions[r] for r in rows], "positive": [split.texts[r] for r in rows]})

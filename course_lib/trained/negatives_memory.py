@@ -16,6 +16,14 @@ from __future__ import annotations
 import argparse
 import json
 
+from .. import runtime
+from ..models import load_minilm
+from ..negatives.batches import check_chunk_size
+from ..negatives.gradcache import full_batch_step, gradcache_step, sentence_encoder
+from ..negatives.memory import peak_step_memory_mb
+from ..negatives.memory_bank import memory_bank_loss
+from .train_split import sample_rows, train_split
+
 
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -24,14 +32,6 @@ def main(argv=None) -> None:
     args = parser.parse_args(argv)
 
     import torch
-
-    from course_lib import runtime
-    from course_lib.models import load_minilm
-    from course_lib.negatives.batches import check_chunk_size
-    from course_lib.negatives.gradcache import full_batch_step, gradcache_step, sentence_encoder
-    from course_lib.negatives.memory import peak_step_memory_mb
-    from course_lib.negatives.memory_bank import memory_bank_loss
-    from course_lib.trained.train_split import sample_rows, train_split
 
     runtime.seed_everything(0)
     device = runtime.pick_device()

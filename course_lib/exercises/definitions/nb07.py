@@ -34,7 +34,7 @@ def gradcache_step(encoder, queries, keys, chunk_size, temperature):
     for s in starts:
         encoder(queries[s:s + chunk_size]).backward(q.grad[s:s + chunk_size])
         encoder(keys[s:s + chunk_size]).backward(k.grad[s:s + chunk_size])
-    return float(loss)
+    return float(loss.detach())
 
 
 def memory_bank_loss(queries, keys, bank, temperature):
@@ -50,7 +50,7 @@ def update_bank(bank, keys, size):
     """Enqueue the batch's keys (L2-normalised, detached) after the bank's rows; keep only the
     newest ``size`` rows (the oldest, at the front, leave)."""
     queue = torch.cat([bank, F.normalize(keys.detach(), dim=1)])
-    return queue[len(queue) - size:] if size > 0 else queue[:0]
+    return queue[max(0, len(queue) - size):] if size > 0 else queue[:0]
 
 
 # ---- gradcache_step: a recording encoder ---------------------------------------------------------
