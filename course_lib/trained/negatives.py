@@ -57,7 +57,7 @@ class NegativesRecipe:
 
 RECIPES = {
     "ci": NegativesRecipe(examples=16, batch_sizes=(4, 16), micro_batch=4, accumulation=4, max_seq_length=16,
-                          eval_seq_length=32, eval_queries=30, eval_distractors=100, memory_batches=(8, 32),
+                          eval_seq_length=32, eval_queries=20, eval_distractors=40, memory_batches=(8, 32),
                           memory_chunk=8, memory_seq_length=16, bank_batch=4, bank_size=12, staleness_window=12),
     "laptop": NegativesRecipe(examples=256, batch_sizes=(8, 32, 64), micro_batch=8, accumulation=4,
                               max_seq_length=32, eval_seq_length=48, eval_queries=300, eval_distractors=900, memory_seq_length=16),
@@ -140,10 +140,19 @@ def run_provenance(recipe: NegativesRecipe, config: dict) -> dict:
     return provenance({**asdict(recipe), **config}, train_split().doc_ids[training_rows(recipe)].tolist())
 
 
+def _run_name(kind: str, recipe: NegativesRecipe, config: dict) -> tuple[str, dict]:
+    wanted = run_provenance(recipe, config)
+    return f"nb07/{kind}-{cache.fingerprint(json.dumps(wanted, sort_keys=True, default=str))}", wanted
+
+
+def is_saved(kind: str, recipe: NegativesRecipe, config: dict) -> bool:
+    """True when a run with this recipe, data and course version is on disk."""
+    return cache.load_if_valid(_run_name(kind, recipe, config)[0], version=1) is not None
+
+
 def cached_run(kind: str, recipe: NegativesRecipe, config: dict, compute, log=print) -> dict:
     """``compute()``'s result, read from disk when a run with this recipe, data and course version exists."""
-    wanted = run_provenance(recipe, config)
-    key = cache.fingerprint(json.dumps(wanted, sort_keys=True, default=str))
+    name, wanted = _run_name(kind, recipe, config)
 
     ran = []
 
@@ -153,7 +162,7 @@ def cached_run(kind: str, recipe: NegativesRecipe, config: dict, compute, log=pr
         result = compute()
         (folder / "result.json").write_text(json.dumps({**result, "provenance": wanted}, indent=1, default=float))
 
-    folder = cache.prepared(f"nb07/{kind}-{key}", build, version=1)
+    folder = cache.prepared(name, build, version=1)
     result = json.loads((folder / "result.json").read_text())
     result["reused"] = not ran
     return result

@@ -56,7 +56,7 @@ def train_with_bank(recipe: NegativesRecipe, bank_size: int | None = None, log=p
         loss.backward()
         optimiser.step()
         bank = update_bank(bank, k.cpu(), bank_size)
-        history.append({"step": step + 1, "loss": float(loss), "bank": len(bank)})
+        history.append({"step": step + 1, "loss": float(loss.detach()), "bank": len(bank)})
         if steps - step <= -(-recipe.staleness_window // recipe.bank_batch):   # the keys whose drift we measure
             stored_texts += positives
             stored.append(_eval_embed(model, encoder, positives))

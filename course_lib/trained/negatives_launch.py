@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .. import runtime
 from ..negatives.batches import check_process_split
-from .negatives import NegativesRecipe, cached_run
+from .negatives import NegativesRecipe, cached_run, is_saved
 
 DDP_MODULE = "course_lib.trained.negatives_ddp"
 
@@ -96,33 +96,53 @@ def ddp_run(recipe: NegativesRecipe, profile: str, processes: int = 2, log=print
 MALLOC_ENV = {"MALLOC_MMAP_THRESHOLD_": "131072", "MALLOC_TRIM_THRESHOLD_": "131072"}
 
 
-def measure_memory(specs: list[str], seq: int) -> list[dict]:
-    """Run ``negatives_memory`` on ``specs`` (``mode:batch:chunk[:queue]``) in one fresh process."""
-    command = [sys.executable, "-m", "course_lib.trained.negatives_memory", "--seq", str(seq), *specs]
-    rc, lines = stream(command, log=lambda line: None, env=MALLOC_ENV)
-    if rc != 0:
-        raise RuntimeError(f"the memory measurement failed (exit {rc}):\n" + "\n".join(lines[-12:]))
-    return [json.loads(line) for line in lines if line.startswith("{")]
+def _memory_command(recipe: NegativesRecipe) -> list[str]:
+    # smallest first, the largest plain step last
+    specs = [f"gradcache:{b}:{min(recipe.memory_chunk, b)}" for b in recipe.memory_batches]
+    specs.append(f"bank:{recipe.bank_batch}:{recipe.bank_batch}:{recipe.bank_size}")
+    specs += [f"plain:{b}:{b}" for b in recipe.memory_batches]
+    return [sys.executable, "-m", "course_lib.trained.negatives_memory", "--seq", str(recipe.memory_seq_length), *specs]
 
 
-def memory_table(recipe: NegativesRecipe, log=print) -> dict:
-    """Peak memory of one step by batch size, plain vs GradCache, and one memory-bank step (cached):
-    {"table": {"plain": {"32": {...}}, "gradcache": {...}}, "bank": {...}}."""
-    config = {"run": "memory", "batches": list(recipe.memory_batches), "chunk": recipe.memory_chunk, "bank": True,
-              "seq": recipe.memory_seq_length, "device": str(runtime.pick_device()), "malloc": MALLOC_ENV}
+def _memory_config(recipe: NegativesRecipe) -> dict:
+    return {"run": "memory", "batches": list(recipe.memory_batches), "chunk": recipe.memory_chunk, "bank": True,
+            "seq": recipe.memory_seq_length, "device": str(runtime.pick_device()), "malloc": MALLOC_ENV}
 
-    def compute():
-        # smallest first, the largest plain step last
-        specs = [f"gradcache:{b}:{min(recipe.memory_chunk, b)}" for b in recipe.memory_batches]
-        specs.append(f"bank:{recipe.bank_batch}:{recipe.bank_batch}:{recipe.bank_size}")
-        specs += [f"plain:{b}:{b}" for b in recipe.memory_batches]
-        log(f"measuring {len(specs)} steps in a fresh process …")
+
+class MemoryJob:
+    """The memory measurements of ``memory_table``, started now in a fresh process (unless a saved
+    run exists) and collected by ``result()``: so they can run while the notebook does other work.
+    The figures are each process's own peak memory, which work beside it does not change."""
+
+    def __init__(self, recipe: NegativesRecipe, log=print):
+        self.recipe, self.log, self.proc = recipe, log, None
+        if not is_saved("memory", recipe, _memory_config(recipe)):
+            env = {**os.environ, **MALLOC_ENV,
+                   "PYTHONPATH": os.pathsep.join([str(runtime.ROOT), os.environ.get("PYTHONPATH", "")])}
+            self.proc = subprocess.Popen(_memory_command(recipe), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                         text=True, env=env, cwd=str(runtime.ROOT))
+
+    def _collect(self) -> dict:
+        if self.proc is None:   # the saved run vanished meanwhile: measure now
+            self.__init__(self.recipe, self.log)
+        out, _ = self.proc.communicate()
+        lines = out.splitlines()
+        if self.proc.returncode != 0:
+            raise RuntimeError(f"the memory measurement failed (exit {self.proc.returncode}):\n" + "\n".join(lines[-12:]))
         table, bank = {"plain": {}, "gradcache": {}}, None
-        for row in measure_memory(specs, recipe.memory_seq_length):
+        for row in (json.loads(line) for line in lines if line.startswith("{")):
             if row["mode"] == "bank":
                 bank = row
             else:
                 table[row["mode"]][str(row["batch"])] = row
-        return {"config": config, "table": table, "bank": bank}
+        return {"config": _memory_config(self.recipe), "table": table, "bank": bank}
 
-    return cached_run("memory", recipe, config, compute, log)
+    def result(self) -> dict:
+        """Peak memory of one step by batch size, plain vs GradCache, and one memory-bank step (cached):
+        {"table": {"plain": {"32": {...}}, "gradcache": {...}}, "bank": {...}}."""
+        return cached_run("memory", self.recipe, _memory_config(self.recipe), self._collect, self.log)
+
+
+def memory_table(recipe: NegativesRecipe, log=print) -> dict:
+    """``MemoryJob(recipe).result()``: measure (or read) and wait."""
+    return MemoryJob(recipe, log).result()
