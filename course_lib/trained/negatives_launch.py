@@ -76,7 +76,9 @@ def launch_ddp(recipe: NegativesRecipe, profile: str, processes: int = 2, log=pr
         log("$ " + shown_command(args))
         threads = max(1, (os.cpu_count() or 1) // processes)
         rc, lines = stream([sys.executable, "-m", "torch.distributed.run", *args], log,
-                           env={"OMP_NUM_THREADS": str(threads), "COURSE_PROFILE": profile})
+                           env={"OMP_NUM_THREADS": str(threads), "COURSE_PROFILE": profile,
+                                # library deprecation notices a learner cannot act on stay out of the log
+                                "PYTHONWARNINGS": "ignore::FutureWarning"})
         if rc != 0 or not out.exists():
             raise RuntimeError(f"torchrun exited with code {rc}; the last lines of its log:\n" + "\n".join(lines[-15:]))
         result = json.loads(out.read_text())
