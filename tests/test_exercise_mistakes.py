@@ -432,7 +432,7 @@ def gradcache_loss_per_chunk(encoder, queries, keys, chunk_size, temperature):
         loss.backward()
         encoder(queries[a:a + chunk_size]).backward(q.grad)
         encoder(keys[a:a + chunk_size]).backward(k.grad)
-        total += float(loss)
+        total += float(loss.detach())
     return total
 
 
