@@ -78,20 +78,27 @@ def main() -> None:
         out["memory_bank_dev_ndcg10"] = bank["metrics"]["dev"]["ndcg@10"]
         out["memory_bank_negatives_per_query"] = batches.negatives_per_query(recipe.bank_batch, bank=recipe.bank_size)
         log("torchrun, two processes …")
-        ddp = negatives_launch.ddp_run(recipe, args.profile, processes=recipe.ddp_processes, log=log)
-        out["ddp_world_size"] = ddp["world_size"]
-        out["ddp_backend"] = ddp["backend"]
-        out["ddp_keys_per_query_after_gather"] = ddp["keys_per_query_after_gather"]
-        out["ddp_global_batch"] = ddp["global_batch"]
-        out["ddp_2proc_ndcg10"] = ddp["metrics"]["dev"]["ndcg@10"]
-        out["single_proc_ndcg10"] = single["metrics"]["dev"]["ndcg@10"]
-        out["ddp_vs_single_abs_diff"] = abs(out["ddp_2proc_ndcg10"] - out["single_proc_ndcg10"])
-        diff, noise = runs.paired_difference(single["metrics"]["dev_per_query_ndcg10"], ddp["metrics"]["dev_per_query_ndcg10"])
-        out["ddp_vs_single_noise_band"] = noise
-        out["seconds_when_computed"] = {"ddp_train": ddp["seconds"]["train"], "single_train": single["seconds"]["train"],
+        problem = negatives_launch.launch_problem(recipe.ddp_processes)
+        if problem:
+            out["ddp_skipped"] = problem
+            ddp = None
+        else:
+            ddp = negatives_launch.ddp_run(recipe, args.profile, processes=recipe.ddp_processes, log=log)
+        if ddp is not None:
+            out["ddp_world_size"] = ddp["world_size"]
+            out["ddp_backend"] = ddp["backend"]
+            out["ddp_keys_per_query_after_gather"] = ddp["keys_per_query_after_gather"]
+            out["ddp_global_batch"] = ddp["global_batch"]
+            out["ddp_2proc_ndcg10"] = ddp["metrics"]["dev"]["ndcg@10"]
+            out["single_proc_ndcg10"] = single["metrics"]["dev"]["ndcg@10"]
+            out["ddp_vs_single_abs_diff"] = abs(out["ddp_2proc_ndcg10"] - out["single_proc_ndcg10"])
+            diff, noise = runs.paired_difference(single["metrics"]["dev_per_query_ndcg10"], ddp["metrics"]["dev_per_query_ndcg10"])
+            out["ddp_vs_single_noise_band"] = noise
+        out["seconds_when_computed"] = {"ddp_train": ddp["seconds"]["train"] if ddp else None,
+                                        "single_train": single["seconds"]["train"],
                                         "bank_train": bank["seconds"]["train"],
                                         **{f"batch_{b}_train": r["seconds"]["train"] for b, r in by_batch.items()}}
-        out["reused_saved_runs"] = all(r["reused"] for r in [*by_batch.values(), acc, bank, ddp, memory])
+        out["reused_saved_runs"] = all(r["reused"] for r in [*by_batch.values(), acc, bank, ddp or {"reused": True}, memory])
     out["wall_seconds_this_run"] = timer.seconds
     out["load_average"] = os.getloadavg()[0]
     emit(out)

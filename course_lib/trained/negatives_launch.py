@@ -67,9 +67,22 @@ def stream(command: list[str], log=print, env: dict | None = None, timeout_s: fl
     return rc, lines
 
 
+def launch_problem(processes: int) -> str:
+    """Why ``processes`` cannot be launched here ('' when they can): on CUDA, NCCL wants one GPU per process."""
+    import torch
+
+    if torch.cuda.is_available() and torch.cuda.device_count() < processes:
+        return (f"{processes} processes need {processes} GPUs with NCCL; this machine has "
+                f"{torch.cuda.device_count()}. Run this section on a CPU machine (gloo) or a node with more GPUs.")
+    return ""
+
+
 def launch_ddp(recipe: NegativesRecipe, profile: str, processes: int = 2, log=print) -> dict:
     """Start ``torchrun --nproc_per_node=processes`` now (no cache); the run's JSON plus its log."""
     check_process_split(recipe.ddp_global_batch, processes, recipe.examples)
+    problem = launch_problem(processes)
+    if problem:
+        raise ValueError(problem)
     with tempfile.TemporaryDirectory(prefix="course-nb07-ddp-") as folder:
         out = Path(folder) / "result.json"
         args = torchrun_args(processes, profile, out)
