@@ -60,7 +60,7 @@ RECIPES = {
                           eval_seq_length=32, eval_queries=20, eval_distractors=40, memory_batches=(8, 32),
                           memory_chunk=8, memory_seq_length=16, bank_batch=4, bank_size=12, staleness_window=12),
     "laptop": NegativesRecipe(examples=256, batch_sizes=(8, 32, 64), micro_batch=8, accumulation=4,
-                              max_seq_length=32, eval_seq_length=48, eval_queries=300, eval_distractors=900, memory_seq_length=16),
+                              max_seq_length=32, eval_seq_length=48, eval_queries=200, eval_distractors=500, memory_seq_length=16),
     "gpu": NegativesRecipe(examples=8192, batch_sizes=(16, 64, 256, 1024), micro_batch=64, accumulation=4,
                            max_seq_length=128, eval_seq_length=256, eval_queries=None, eval_distractors=None,
                            learning_rate=5e-5, memory_batches=(32, 256, 1024), memory_chunk=64,
