@@ -111,12 +111,13 @@ def ddp_run(recipe: NegativesRecipe, profile: str, processes: int = 2, log=print
 MALLOC_ENV = {"MALLOC_MMAP_THRESHOLD_": "131072", "MALLOC_TRIM_THRESHOLD_": "131072"}
 
 
-def _memory_command(recipe: NegativesRecipe) -> list[str]:
+def _memory_command(recipe: NegativesRecipe, threads: int = 0) -> list[str]:
     # smallest first, the largest plain step last
     specs = [f"gradcache:{b}:{min(recipe.memory_chunk, b)}" for b in recipe.memory_batches]
     specs.append(f"bank:{recipe.bank_batch}:{recipe.bank_batch}:{recipe.bank_size}")
     specs += [f"plain:{b}:{b}" for b in recipe.memory_batches]
-    return [sys.executable, "-m", "course_lib.trained.negatives_memory", "--seq", str(recipe.memory_seq_length), *specs]
+    return [sys.executable, "-m", "course_lib.trained.negatives_memory", "--seq", str(recipe.memory_seq_length),
+            "--threads", str(threads), *specs]
 
 
 def _memory_config(recipe: NegativesRecipe) -> dict:
@@ -129,17 +130,18 @@ class MemoryJob:
     run exists) and collected by ``result()``: so they can run while the notebook does other work.
     The figures are each process's own peak memory, which work beside it does not change."""
 
-    def __init__(self, recipe: NegativesRecipe, log=print):
-        self.recipe, self.log, self.proc = recipe, log, None
+    def __init__(self, recipe: NegativesRecipe, log=print, threads: int = 0):
+        """``threads``: torch threads of the measuring process (1 leaves the other core to the notebook)."""
+        self.recipe, self.log, self.proc, self.threads = recipe, log, None, threads
         if not is_saved("memory", recipe, _memory_config(recipe)):
             env = {**os.environ, **MALLOC_ENV,
                    "PYTHONPATH": os.pathsep.join([str(runtime.ROOT), os.environ.get("PYTHONPATH", "")])}
-            self.proc = subprocess.Popen(_memory_command(recipe), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            self.proc = subprocess.Popen(_memory_command(recipe, threads), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                          text=True, env=env, cwd=str(runtime.ROOT))
 
     def _collect(self) -> dict:
         if self.proc is None:   # the saved run vanished meanwhile: measure now
-            self.__init__(self.recipe, self.log)
+            self.__init__(self.recipe, self.log, self.threads)
         out, _ = self.proc.communicate()
         lines = out.splitlines()
         if self.proc.returncode != 0:

@@ -29,10 +29,13 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("specs", nargs="+", help="mode:batch:chunk[:queue]")
     parser.add_argument("--seq", type=int, required=True)
+    parser.add_argument("--threads", type=int, default=0, help="torch threads (0: torch's default)")
     args = parser.parse_args(argv)
 
     import torch
 
+    if args.threads:
+        torch.set_num_threads(args.threads)
     runtime.seed_everything(0)
     device = runtime.pick_device()
     model = load_minilm(device)
