@@ -54,7 +54,7 @@ def main() -> None:
                "task": runs.evaluation_tasks(recipe)["dev"].label, "examples_per_run": recipe.examples}
         log("GradCache parity …")
         out.update(parity(recipe, pairs))
-        log("memory by batch size (one fresh process per measurement) …")
+        log("memory by batch size (measured in a fresh process) …")
         memory = negatives_launch.memory_table(recipe, log=log)
         out["peak_memory_mb"] = {mode: {b: row["peak_mb"] for b, row in by.items()} for mode, by in memory["table"].items()}
         out["memory_measure"] = memory["table"]["plain"][str(recipe.memory_batches[0])]["measure"]
