@@ -13,6 +13,10 @@ the topics together to train, save and load the models the notebooks share:
 * ``explorer``        — notebook 04's mining explorer on a small train-split collection;
 * ``matryoshka``      — notebook 05's MRL and standard models, and their quality per dimension;
 * ``encoders``        — the dense encoders notebook 06 compares.
+* ``negatives``       — notebook 07's runs (batch size, accumulation) with their provenance; ``negatives_bank``
+  (the memory-bank run), ``negatives_launch`` (``torchrun`` and the memory measurements, in their own
+  processes), ``negatives_ddp`` / ``negatives_memory`` (what those processes run), ``negatives_parity``
+  (GradCache against ``CachedMultipleNegativesRankingLoss``), ``negatives_duplicates``.
 
 Import the submodule you need (``from course_lib.trained import bi_encoder``): importing the package
 itself loads nothing.
