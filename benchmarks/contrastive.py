@@ -22,6 +22,7 @@ def main() -> None:
     runtime.seed_everything(0)
     import torch
 
+    from course_lib.trained.held_out import leaked_in_saved_models
     from course_lib.trained.loss_comparison import loss_comparison
 
     with Timer() as timer:
@@ -29,7 +30,9 @@ def main() -> None:
     m = res["metrics"]
     out = {
         "profile": args.profile, "device": str(runtime.pick_device()), "torch_threads": torch.get_num_threads(),
-        "task": res["task"], "recipe": res["recipe"], "mining": res["mining"],
+        "task": res["task"], "eval_split": "test", "recipe": res["recipe"], "mining": res["mining"],
+        # evaluated articles among those the saved bi- and cross-encoder record having trained on
+        "leaked_articles": leaked_in_saved_models(f"{name}-{args.profile}" for name in ("finetuned-minilm", "cross-encoder")),
         "bm25_ndcg10": m["bm25"]["ndcg@10"], "base_ndcg10": m["base"]["ndcg@10"],
         "cosine_ndcg10": m["cosine"]["ndcg@10"], "triplet_ndcg10": m["triplet"]["ndcg@10"],
         "mnr_inbatch_ndcg10": m["mnr_inbatch"]["ndcg@10"], "mnr_hardneg_ndcg10": m["mnr_hardneg"]["ndcg@10"],

@@ -25,6 +25,7 @@ def main() -> None:
                                        exact_search, int8_search, measure_latency, overlap_at_k, pack_binary,
                                        retained, time_two_stage, two_stage_search)
     from course_lib.trained import matryoshka as training
+    from course_lib.trained.held_out import leaked_in_saved_models
     from course_lib.trained.matryoshka import (load_or_train_mrl_model, load_or_train_standard_model, ndcg_by_dims,
                                                task_embeddings)
     from course_lib.matryoshka.cost import random_unit_vectors
@@ -79,7 +80,9 @@ def main() -> None:
         log(f"[matryoshka] {'MET ' if met else 'MISS'} {target}: {numbers}")
     emit({
         "profile": rt.profile,
-        "task": task.label,
+        "task": task.label, "eval_split": "test",
+        # evaluated articles among those the saved MRL and standard models record having trained on
+        "leaked_articles": leaked_in_saved_models(f"{name}-{rt.profile}" for name in ("mrl-minilm", "mnr-minilm")),
         "max_seq_length": seq,
         "train_recipe": training.recipe("mrl", rt.profile),
         "trained_now": bool(mrl.trained_now or standard.trained_now),

@@ -43,12 +43,12 @@ def main() -> None:
 
     runtime.seed_everything(0)
     t_start = time.perf_counter()
-    questions = eval_set.load_eval_questions()
+    dev, questions = eval_set.load_eval_questions(half="dev"), eval_set.load_eval_questions(half="test")
     articles = load_articles()
-    doc_ids = eval_set.eval_collection(questions)
+    doc_ids = eval_set.eval_collection(dev + questions)   # the collection notebook 06 searches
     collection = articles.set_index("doc_id").loc[doc_ids].reset_index()
     label = eval_set.collection_label(doc_ids)
-    log(f"[rag] profile={args.profile}: {len(questions)} questions, {label}")
+    log(f"[rag] profile={args.profile}: {len(questions)} test questions (figures), {len(dev)} dev (index choice), {label}")
     chunks = chunking.chunk_collection(collection, size=112, overlap=16)
     log(f"[rag] {len(chunks):,} chunks; loading models …")
     encs = encoders.load_encoders(args.profile)
@@ -80,9 +80,19 @@ def main() -> None:
     stages = {s: round(float(lat[s].median()), 2) for s in ("embed query", "dense search", "re-rank", "answer")
               if s in lat}
 
-    log("[rag] index sweep …")
+    log("[rag] nDCG@10 by question style (base model) …")
+    by_style = {}
+    for method in pipeline.METHODS:
+        ranks = rag.doc_rankings(texts, method, "base")
+        for style in eval_set.STYLES:
+            keep = [i for i, q in enumerate(questions) if q.style == style]
+            if keep:
+                m = evaluate.evaluate_doc_rankings([ranks[i] for i in keep], [questions[i].doc_ids for i in keep])
+                by_style.setdefault(style, {})[method.replace("+", "_")] = round(float(m["ndcg@10"]), 4)
+
+    log("[rag] index sweep (chosen on the dev half) …")
     base = rag.models["base"]
-    sweep_queries = base.encode_queries(texts + [d for d in collection.description if d][:300])
+    sweep_queries = base.encode_queries([q.question for q in dev] + [d for d in collection.description if d][:300])
     table, _ = indexes.sweep(base.vectors, sweep_queries, k=10, M=32)
     log(table.round(4).to_string())
     hnsw = table[table.kind == "hnsw"]
@@ -91,7 +101,9 @@ def main() -> None:
 
     emit({
         "profile": args.profile,
-        "eval_questions": len(questions),
+        "eval_questions": len(dev) + len(questions), "test_questions": len(questions), "eval_split": "test",
+        "title_in_question_share": round(eval_set.title_in_question_share(dev + questions), 4),
+        "ndcg10_by_style": by_style,
         "collection": label,
         "chunks": int(rag.size),
         "rerank_depth": depth,

@@ -5,7 +5,8 @@ the topics together to train, save and load the models the notebooks share:
 
 * ``word2vec``        — the SGNS and gensim word vectors of notebooks 02-03 (``course_vectors``);
 * ``recipes``         — notebook 04's training sizes per profile;
-* ``train_split``     — the train split and BM25 hard-negative mining on it;
+* ``held_out``        — the test side: every evaluated article, which no training row contains;
+* ``train_split``     — the train split (test side left out) and BM25 hard-negative mining on it;
 * ``cross_encoder``   — ``cross-encoder-{profile}`` (``load_or_train_cross_encoder``, ``load_course_cross_encoder``);
 * ``bi_encoder``      — ``finetuned-minilm-{profile}`` and its training record;
 * ``loss_comparison`` — notebook 04's measured experiment, one cached run per loss;

@@ -18,6 +18,7 @@ from ..contrastive.training import fine_tune
 from ..data import cache
 from ..models import load_minilm, load_saved_sentence_model, model_fingerprint, save_model, saved_model_path
 from .cross_encoder import load_or_train_cross_encoder
+from .held_out import article_ids
 from .provenance import provenance, reusable
 from .recipes import BI_ENCODER, RECIPES, Recipe, config_key
 from .train_split import mine_triplets, train_split, training_rows
@@ -100,6 +101,7 @@ def load_or_train_bi_encoder(profile: str | None = None, device=None, *, triplet
                              every=max(1, recipe.steps // 8))
     model = train_mnr(triplets, recipe, hard_negatives=True, callbacks=[snaps.callback], model=model)
     record = {"profile": profile, **wanted, "trained_max_seq_length": recipe.max_seq_length,
+              "article_ids": article_ids(list(triplets["positive"]) + list(triplets["negative"])),
               "mining": counts, "probe": probe, "history": model.training_history}
 
     def write(folder):

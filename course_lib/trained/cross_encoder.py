@@ -16,8 +16,8 @@ from .. import runtime
 from ..contrastive.cross_encoder import cross_encoder_rows, load_cross_encoder, train_cross_encoder
 from ..models import save_model, saved_model_path
 from ..retrieval.chunking import passage_text, split_sentences
-from ..retrieval.eval_set import load_eval_questions
 from ..retrieval.rerank import is_int8, quantize_for_cpu
+from .held_out import article_ids
 from .provenance import provenance, reusable
 from .recipes import CROSS_ENCODER, RECIPES, Recipe
 from .train_split import sample_rows, train_bm25, train_split, train_titles
@@ -40,11 +40,8 @@ def cross_encoder_queries(rows: np.ndarray, recipe: Recipe) -> list[str]:
 
 
 def _query_rows(recipe: Recipe) -> np.ndarray:
-    """The train rows whose articles the cross-encoder learns from (evaluation answers left out)."""
-    split = train_split()
-    held_out = {d for q in load_eval_questions() for d in q.doc_ids}
-    order = sample_rows(len(split.texts), recipe.seed + 1)
-    return np.array([r for r in order if int(split.doc_ids[r]) not in held_out][:recipe.ce_queries])
+    """The train rows whose articles the cross-encoder learns from (the train split has no evaluated article)."""
+    return sample_rows(recipe.ce_queries, recipe.seed + 1)
 
 
 def cross_encoder_provenance(recipe: Recipe) -> dict:
@@ -56,8 +53,8 @@ def cross_encoder_provenance(recipe: Recipe) -> dict:
 def cross_encoder_training_rows(recipe: Recipe):
     """(query, passage, label) rows: each query's article (1), the best BM25 article with another
     answer (0) and a random one (0). Passages are "title: text", as notebook 06 indexes them.
-    Articles that answer notebook 06's evaluation questions are left out, so that notebook's
-    re-ranking figures are measured on articles the cross-encoder never saw."""
+    The train split has no evaluated article (``held_out.test_side``), so notebook 06's re-ranking
+    figures are measured on articles the cross-encoder never saw."""
     split = train_split()
     titles = train_titles()
     rows = _query_rows(recipe)
@@ -76,10 +73,12 @@ def cross_encoder_training_rows(recipe: Recipe):
 
 
 def train_course_cross_encoder(recipe: Recipe):
-    """The cross-encoder recipe: BinaryCrossEntropyLoss on ``cross_encoder_training_rows``."""
+    """The cross-encoder recipe: BinaryCrossEntropyLoss on ``cross_encoder_training_rows``.
+    Returns the model and the ids of the articles its rows contain (for its record)."""
     data = cross_encoder_training_rows(recipe)
-    return train_cross_encoder(data.shuffle(seed=recipe.seed), steps=recipe.ce_steps, batch_size=recipe.ce_batch_size,
-                               seed=recipe.seed, max_length=recipe.ce_max_length)
+    model = train_cross_encoder(data.shuffle(seed=recipe.seed), steps=recipe.ce_steps, batch_size=recipe.ce_batch_size,
+                                seed=recipe.seed, max_length=recipe.ce_max_length)
+    return model, article_ids(data["passage"])
 
 
 RECORD_FILE = "course_provenance.json"
@@ -95,11 +94,11 @@ def load_or_train_cross_encoder(profile: str | None = None, device=None):
     record_file = None if path is None else path / RECORD_FILE
     record = json.loads(record_file.read_text()) if record_file is not None and record_file.exists() else None
     if not reusable(name, record, wanted, exists=path is not None):
-        model = train_course_cross_encoder(RECIPES[profile])
+        model, ids = train_course_cross_encoder(RECIPES[profile])
 
         def write(folder):
             model.save(str(folder))
-            (folder / RECORD_FILE).write_text(json.dumps(wanted, indent=1))
+            (folder / RECORD_FILE).write_text(json.dumps({**wanted, "article_ids": ids}, indent=1))
 
         path = save_model(name, write)
     return load_cross_encoder(path, device=device)

@@ -26,12 +26,14 @@ import numpy as np
 
 from .. import runtime
 from ..contrastive.training import fine_tune
-from ..data.wiki import normalise_description, training_pairs
+from ..data.wiki import normalise_description
 from ..matryoshka.nesting import EVAL_DIMS, MRL_DIMS, MatryoshkaInfoNCELoss, check_prefix_dims, mrl_info_nce
 from ..models import encode, load_minilm, load_saved_sentence_model, save_model, saved_model_path
 from ..retrieval.task import encode_task, evaluate_rankings
 from ..vectors import exact_search, truncate
+from .held_out import article_ids
 from .provenance import provenance, reusable
+from .train_split import train_split
 
 KINDS = ("mrl", "standard")
 
@@ -67,7 +69,8 @@ def eval_seq_length(profile: str | None = None) -> int:
 def train_pairs(n_pairs: int | None = None, seed: int = 0) -> list[tuple[str, str]]:
     """A seeded sample of the training split's (description, article) pairs, one per description
     and per article (a repeated text in a batch would be a false in-batch negative)."""
-    pairs = training_pairs("train")
+    split = train_split()   # (no evaluated article: see held_out)
+    pairs = list(zip(split.descriptions, split.texts))
     order = np.random.default_rng(seed).permutation(len(pairs))
     seen_q, seen_d, keep = set(), set(), []
     for i in order:
@@ -201,7 +204,8 @@ def recipe(kind: str, profile: str) -> dict:
 def _load_or_train(kind: str, name: str, profile: str | None, device=None, seed: int = 0, base_model=None):
     profile = runtime.check_profile(profile or runtime.get_profile())
     full_name = f"{name}-{profile}"
-    wanted = provenance({**recipe(kind, profile), "seed": seed}, train_pairs(config(profile).n_pairs, seed))
+    pairs = train_pairs(config(profile).n_pairs, seed)
+    wanted = provenance({**recipe(kind, profile), "seed": seed}, pairs)
     path = saved_model_path(full_name)
     record = json.loads((path / RECIPE_FILE).read_text()) if path is not None and (path / RECIPE_FILE).exists() else None
     if reusable(full_name, record, wanted, exists=path is not None):
@@ -213,7 +217,8 @@ def _load_or_train(kind: str, name: str, profile: str | None, device=None, seed:
 
     def write(folder):
         model.save(str(folder))
-        (folder / RECIPE_FILE).write_text(json.dumps(wanted, indent=1))
+        record = {**wanted, "article_ids": article_ids(d for _, d in pairs)}
+        (folder / RECIPE_FILE).write_text(json.dumps(record, indent=1))
 
     save_model(full_name, write)
     model.trained_now = True

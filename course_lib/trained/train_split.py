@@ -1,6 +1,7 @@
 """The train split every course model learns from, and BM25 hard-negative mining on it.
 
-Negatives are mined from train-split articles only, so the held-out test articles stay unseen.
+The train split leaves out every evaluated article (``held_out.test_side``), and negatives are
+mined from it only, so no evaluated article appears in any training row, negatives included.
 """
 from __future__ import annotations
 
@@ -14,12 +15,13 @@ from ..data.wiki import load_articles, split_of
 from ..models import cross_scores
 from ..retrieval.bm25 import BM25Index
 from ..retrieval.chunking import passage_text
+from .held_out import test_side
 from .recipes import Recipe
 
 
 @dataclass(frozen=True)
 class TrainSplit:
-    """Train-split articles: the collection negatives are mined from (never the test articles)."""
+    """Train-split articles with a description, minus the test side: what every model trains on."""
     doc_ids: np.ndarray
     descriptions: tuple[str, ...]
     texts: tuple[str, ...]
@@ -30,7 +32,7 @@ class TrainSplit:
 def train_split() -> TrainSplit:
     df = load_articles()
     keep = df["description"].map(lambda d: bool(d) and split_of(d) == "train")
-    df = df[keep]
+    df = df[keep & ~df["doc_id"].isin(test_side())]
     descriptions, texts = tuple(df["description"]), tuple(df["text"])
     return TrainSplit(df["doc_id"].to_numpy(), descriptions, texts, tuple(answer_groups(descriptions, texts)))
 
