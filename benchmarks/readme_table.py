@@ -63,6 +63,24 @@ def rag(r: dict) -> tuple[str, str]:
             f"{r['hnsw_recall10']:.3f} (efSearch {r['hnsw_ef_search']})")
 
 
+def negatives_at_scale(r: dict) -> tuple[str, str]:
+    mem, by = r["peak_memory_mb"], r["dev_ndcg10_by_batch"]
+    lo, hi = sorted(mem["plain"], key=int)[0], sorted(mem["plain"], key=int)[-1]
+    ddp = (f"`torchrun` {r['ddp_world_size']} processes ({r['ddp_backend']}, {r['ddp_keys_per_query_after_gather']} keys "
+           f"per query after the gather) {r['ddp_2proc_ndcg10']:.3f} vs one process {r['single_proc_ndcg10']:.3f} "
+           f"(|diff| {r['ddp_vs_single_abs_diff']:.4f}, noise band ±{r['ddp_vs_single_noise_band']:.4f})"
+           if "ddp_world_size" in r else f"torchrun not launched: {r.get('ddp_skipped', '')}")
+    return (f"notebook 07, more negatives ({r['task']}; {r['examples_per_run']} train pairs per run)",
+            f"GradCache vs full batch: max grad diff {r['gradcache_grad_max_abs_diff']:.1e}, vs "
+            f"CachedMultipleNegativesRankingLoss: loss diff {r['gradcache_vs_library_loss_diff']:.1e}; peak memory of one "
+            f"step ({r['memory_measure']}), batch {lo} → {hi}: plain {mem['plain'][lo]:.0f} → {mem['plain'][hi]:.0f} MB, "
+            f"GradCache {mem['gradcache'][lo]:.0f} → {mem['gradcache'][hi]:.0f} MB; negatives per query at an effective "
+            f"batch of {r['effective_batch']}: accumulation {r['accumulation_negatives_per_query']}, GradCache "
+            f"{r['gradcache_negatives_per_query']}; dev nDCG@10: base {r['base_dev_ndcg10']:.3f}, by batch "
+            + ", ".join(f"{b}: {by[b]:.3f}" for b in sorted(by, key=int))
+            + f", accumulated {r['accumulated_dev_ndcg10']:.3f}, memory bank {r['memory_bank_dev_ndcg10']:.3f}; {ddp}")
+
+
 def production(r: dict) -> tuple[str, str]:
     small, large = (r["scale"][k] for k in sorted(r["scale"], key=int))
     scale = "; ".join(f"{int(n):,} vectors: Milvus Lite p50 {s['milvus_lite_flat']['query_p50_ms']:.1f} ms vs FAISS "
@@ -95,7 +113,7 @@ def alternatives(r: dict) -> tuple[str, str]:
 
 
 ROWS = {"sgns_vs_gensim": sgns_vs_gensim, "analogy_eval": analogy_eval, "contrastive": contrastive,
-        "matryoshka": matryoshka, "rag": rag, "production": production,
+        "matryoshka": matryoshka, "rag": rag, "negatives_at_scale": negatives_at_scale, "production": production,
         "alternatives": alternatives}   # notebook 09
 
 

@@ -90,6 +90,28 @@ ALTERNATIVES = {
                 total += max(float(sum(a * b for a, b in zip(q, d))) for d in doc_tokens)
             return total
         """),
+    # ---- notebook 07 ----
+    "07": ("gradcache_step", """
+        import torch
+
+        def gradcache_step(encoder, queries, keys, chunk_size, temperature):
+            spans = [(a, min(a + chunk_size, len(queries))) for a in range(0, len(queries), chunk_size)]
+            cached = []
+            for side in (queries, keys):
+                with torch.no_grad():
+                    cached.append(torch.cat([encoder(side[a:b]) for a, b in spans]).requires_grad_())
+            q, k = cached
+            q_unit = q / q.norm(dim=1, keepdim=True)
+            k_unit = k / k.norm(dim=1, keepdim=True)
+            log_p = torch.log_softmax(q_unit @ k_unit.T / temperature, dim=1)
+            loss = -log_p.diagonal().mean()
+            loss.backward()
+            for side, emb in zip((queries, keys), (q, k)):
+                for a, b in spans:
+                    again = encoder(side[a:b])
+                    (again * emb.grad[a:b]).sum().backward()
+            return loss.item()
+        """),
 }
 
 

@@ -92,6 +92,15 @@ SPECS: dict[str, list[App]] = {
         App("course-chunk-explorer", slider("size", 2), "plot"),           # bigger chunks → fewer spans
         App("course-index-explorer", slider("nprobe", 1), "plot"),         # probe one more IVF list
     ],
+    "07": [
+        App("course-batch-negatives", toggle("GradCache"), "plot"),           # k blocks → one full logit matrix
+        App("course-batch-negatives", slider("accum. k", 2, "ArrowLeft"), "plot"),  # fewer micro-batches
+        # a chunk of 0 is a message, the stale figure hidden; a valid chunk brings it back
+        App("course-batch-negatives", type_text("0", "chunk"), "any", message="chunk size", plot_shown=False),
+        App("course-batch-negatives", type_text("2", "chunk"), "any", plot_shown=True),
+        App("course-memory-bank", slider("queue K", 2), "plot"),              # a longer queue holds older keys
+        App("course-temperature", slider("τ", 4), "plot"),                    # scale = 1/τ: flatter softmax
+    ],
     "08": [
         App("course-version-switcher", dropdown("fine-tuned queries → shadow (fine-tuned vectors)"), "plot"),
         App("course-version-switcher", dropdown("fine-tuned queries → live collection (refused)"), "any",

@@ -456,6 +456,91 @@ MISTAKES = [
 MISTAKES += MISTAKES_09   # notebook 09 (kept in its own block above)
 
 
+# ---- notebook 07 ----------------------------------------------------------------------------------
+
+
+def _cached(encoder, inputs, chunk):
+    with torch.no_grad():
+        return torch.cat([encoder(inputs[a:a + chunk]) for a in range(0, len(inputs), chunk)]).requires_grad_()
+
+
+def _infonce(q, k, temperature):
+    logits = torch.nn.functional.normalize(q, dim=1) @ torch.nn.functional.normalize(k, dim=1).T / temperature
+    return torch.nn.functional.cross_entropy(logits, torch.arange(len(q)))
+
+
+def gradcache_loss_per_chunk(encoder, queries, keys, chunk_size, temperature):
+    total = 0.0
+    for a in range(0, len(queries), chunk_size):
+        q, k = _cached(encoder, queries[a:a + chunk_size], chunk_size), _cached(encoder, keys[a:a + chunk_size], chunk_size)
+        loss = _infonce(q, k, temperature) * len(q) / len(queries)
+        loss.backward()
+        encoder(queries[a:a + chunk_size]).backward(q.grad)
+        encoder(keys[a:a + chunk_size]).backward(k.grad)
+        total += float(loss.detach())
+    return total
+
+
+def gradcache_without_injection(encoder, queries, keys, chunk_size, temperature):
+    q, k = _cached(encoder, queries, chunk_size), _cached(encoder, keys, chunk_size)
+    loss = _infonce(q, k, temperature)
+    loss.backward()
+    for a in range(0, len(queries), chunk_size):
+        encoder(queries[a:a + chunk_size]).sum().backward()
+        encoder(keys[a:a + chunk_size]).sum().backward()
+    return float(loss)
+
+
+def gradcache_whole_batch_with_graph(encoder, queries, keys, chunk_size, temperature):
+    _cached(encoder, queries, chunk_size), _cached(encoder, keys, chunk_size)
+    loss = _infonce(encoder(queries), encoder(keys), temperature)
+    loss.backward()
+    return float(loss)
+
+
+def bank_loss_ignores_the_bank(queries, keys, bank, temperature):
+    return _infonce(queries, keys, temperature)
+
+
+def bank_loss_bank_first(queries, keys, bank, temperature):
+    q = torch.nn.functional.normalize(queries, dim=1)
+    candidates = torch.nn.functional.normalize(torch.cat([bank, keys]), dim=1)
+    return torch.nn.functional.cross_entropy(q @ candidates.T / temperature, torch.arange(len(q)))
+
+
+def bank_loss_bank_not_normalised(queries, keys, bank, temperature):
+    q, k = torch.nn.functional.normalize(queries, dim=1), torch.nn.functional.normalize(keys, dim=1)
+    candidates = torch.cat([k, bank])
+    return torch.nn.functional.cross_entropy(q @ candidates.T / temperature, torch.arange(len(q)))
+
+
+def update_bank_keeps_the_oldest(bank, keys, size):
+    return torch.cat([bank, torch.nn.functional.normalize(keys.detach(), dim=1)])[:size]
+
+
+def update_bank_not_normalised(bank, keys, size):
+    queue = torch.cat([bank, keys.detach()])
+    return queue[max(0, len(queue) - size):] if size else queue[:0]
+
+
+def update_bank_not_detached(bank, keys, size):
+    queue = torch.cat([bank, torch.nn.functional.normalize(keys, dim=1)])
+    return queue[max(0, len(queue) - size):] if size else queue[:0]
+
+
+MISTAKES += [
+    ("gradcache_step", gradcache_loss_per_chunk, "A loss per chunk is gradient accumulation"),
+    ("gradcache_step", gradcache_without_injection, "not emb.sum().backward()"),
+    ("gradcache_step", gradcache_whole_batch_with_graph, "re-embeds chunk by chunk"),
+    ("memory_bank_loss", bank_loss_ignores_the_bank, "Append the bank's rows to the candidates"),
+    ("memory_bank_loss", bank_loss_bank_first, "Keys first, then the bank"),
+    ("memory_bank_loss", bank_loss_bank_not_normalised, "Normalise the bank's rows too"),
+    ("update_bank", update_bank_keeps_the_oldest, "Dequeue from the front"),
+    ("update_bank", update_bank_not_normalised, "Store the keys L2-normalised"),
+    ("update_bank", update_bank_not_detached, "Detach the keys before queueing"),
+]
+
+
 @pytest.mark.parametrize("ex_id, wrong, hint", MISTAKES, ids=[f"{e}-{f.__name__}" for e, f, _ in MISTAKES])
 def test_typical_mistake_fails_with_its_hint(ex_id, wrong, hint):
     result = core.run_cases(core.get(ex_id), wrong, include_hidden=False)

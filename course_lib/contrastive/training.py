@@ -38,8 +38,9 @@ def uses_in_batch_negatives(loss) -> bool:
 
 
 def training_arguments(*, steps: int, batch_size: int, learning_rate: float, seed: int, output_dir: str,
-                       no_duplicates: bool, warmup_ratio: float = 0.1, logging_steps: int | None = None):
-    """The course's ``SentenceTransformerTrainingArguments``."""
+                       no_duplicates: bool, warmup_ratio: float = 0.1, logging_steps: int | None = None, **extra):
+    """The course's ``SentenceTransformerTrainingArguments`` (``extra``: further trainer arguments,
+    e.g. ``gradient_accumulation_steps`` or ``ddp_backend``, passed through unchanged)."""
     from sentence_transformers import SentenceTransformerTrainingArguments
     from sentence_transformers.base.sampler import BatchSamplers
 
@@ -62,6 +63,7 @@ def training_arguments(*, steps: int, batch_size: int, learning_rate: float, see
         dataloader_drop_last=True,
         batch_sampler=BatchSamplers.NO_DUPLICATES if no_duplicates else BatchSamplers.BATCH_SAMPLER,
         push_to_hub=False,
+        **extra,
     )
 
 

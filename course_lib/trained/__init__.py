@@ -14,6 +14,10 @@ the topics together to train, save and load the models the notebooks share:
 * ``explorer``        — notebook 04's mining explorer on a small train-split collection;
 * ``matryoshka``      — notebook 05's MRL and standard models, and their quality per dimension;
 * ``encoders``        — the dense encoders notebook 06 compares;
+* ``negatives``       — notebook 07's runs (batch size, accumulation) with their provenance; ``negatives_bank``
+  (the memory-bank run), ``negatives_launch`` (``torchrun`` and the memory measurements, in their own
+  processes), ``negatives_ddp`` / ``negatives_memory`` (what those processes run), ``negatives_parity``
+  (GradCache against ``CachedMultipleNegativesRankingLoss``), ``negatives_duplicates``;
 * ``static``          — notebook 09's static table distilled from the fine-tuned MiniLM (model2vec);
 * ``lora``            — notebook 09's LoRA adapters on the full fine-tune's data and steps;
 * ``late_interaction`` — notebook 09's ColBERT-style MiniLM (``MultiVectorEncoder``) and token matrices;
